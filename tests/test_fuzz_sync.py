@@ -19,8 +19,17 @@ junk = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(text, inner, max_size=4),
     max_leaves=20,
 )
-deep_nesting = st.integers(min_value=50, max_value=900).map(lambda depth: eval("[" * depth + "]" * depth))
-huge_text = st.integers(min_value=10_000, max_value=2_000_000).map(lambda size: "x" * size)
+
+
+def _nested(depth):
+    value = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+deep_nesting = st.integers(min_value=50, max_value=900).map(_nested)
+huge_text = st.integers(min_value=10_000, max_value=300_000).map(lambda size: "x" * size)
 uuids = st.sampled_from([f"{MARKER}{n}" for n in range(12)])  # small pool: duplicates in and across batches
 models = st.sampled_from(["res.partner", "crm.lead", "res.users", "ir.config_parameter", "no.such.model", "", "res_partner"]) | junk
 operations = st.sampled_from(["create", "write", "unlink", "archive", "unarchive", "drop", "", "WRITE"]) | junk
@@ -42,9 +51,15 @@ broken_uuid_change = change.map(lambda c: {k: v for k, v in c.items() if k != "u
     lambda c, u: {**c, "uuid": u}, change, junk | huge_text)
 changes = st.lists(change | broken_uuid_change, max_size=8)
 client_ids = st.just("fuzz-browser") | text | junk | huge_text
-params = (st.fixed_dictionaries({"client_id": client_ids, "changes": changes})
-          | st.fixed_dictionaries({"client_id": client_ids, "changes": junk})
-          | st.dictionaries(text, junk, max_size=3))
+well_formed = st.fixed_dictionaries({"client_id": st.just("fuzz-browser"), "changes": changes})
+# Half the payloads are well-formed requests carrying hostile changes; the rest
+# are hostile requests, to be refused whole.
+params = st.one_of(
+    well_formed, well_formed, well_formed,
+    st.fixed_dictionaries({"client_id": client_ids, "changes": changes}),
+    st.fixed_dictionaries({"client_id": client_ids, "changes": junk}),
+    st.dictionaries(text, junk, max_size=3),
+)
 
 
 def _check_result(change, result):
@@ -57,7 +72,7 @@ def _check_result(change, result):
     if "error" in result:
         assert result["error"]["code"] in ERROR_CODES, result
         assert isinstance(result["error"]["message"], str) and result["error"]["message"], result
-    if isinstance(change, dict) and isinstance(change.get("uuid"), str) and len(change["uuid"]) <= 64:
+    if isinstance(change, dict) and isinstance(change.get("uuid"), str) and 0 < len(change["uuid"]) <= 64:
         assert result["uuid"] == change["uuid"], result
 
 

@@ -3,6 +3,7 @@
 Each connection is delayed, and may be dropped before the request reaches the
 server (nothing happened) or after (the server did the work, the answer is lost).
 """
+import itertools
 import random
 import socket
 import threading
@@ -10,11 +11,13 @@ import time
 
 
 class FlakyProxy:
-    def __init__(self, upstream_port, latency=(0.05, 0.3), drop_before=0.2, drop_after=0.2, seed=7):
+    # What happens to each connection in turn: every kind of fault, every time.
+    PLAN = ("pass", "drop before", "lose response", "pass", "lose response", "drop before", "pass")
+
+    def __init__(self, upstream_port, latency=(0.05, 0.3), seed=7):
         self.upstream_port = upstream_port
         self.latency = latency
-        self.drop_before = drop_before
-        self.drop_after = drop_after
+        self.plan = itertools.cycle(self.PLAN)
         self.random = random.Random(seed)
         self.stats = {"connections": 0, "dropped before": 0, "lost responses": 0}
         self.listener = socket.create_server(("127.0.0.1", 0))
@@ -37,13 +40,13 @@ class FlakyProxy:
 
     def _serve(self, client):
         self.stats["connections"] += 1
-        roll = self.random.random()
+        fate = next(self.plan)
         time.sleep(self.random.uniform(*self.latency))
-        if roll < self.drop_before:
+        if fate == "drop before":
             self.stats["dropped before"] += 1
             client.close()
             return
-        lose_response = roll > 1 - self.drop_after
+        lose_response = fate == "lose response"
         upstream = socket.create_connection(("127.0.0.1", self.upstream_port))
         threading.Thread(target=self._pump, args=(client, upstream, False), daemon=True).start()
         self._pump(upstream, client, lose_response)

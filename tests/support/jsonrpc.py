@@ -1,5 +1,6 @@
 """A logged-in web client session speaking Odoo's JSON-RPC over HTTP."""
 import itertools
+import json
 
 import requests
 
@@ -27,7 +28,9 @@ class WebSession:
     def post(self, route, params=None, **kwargs):
         """The raw HTTP response to a JSON-RPC call (for status-code checks)."""
         payload = {"jsonrpc": "2.0", "method": "call", "id": next(_ids), "params": params or {}}
-        return self.http.post(self.url + route, json=payload, timeout=self.timeout, **kwargs)
+        # json.dumps as Python does it: NaN and Infinity go out as such, as a hostile client may send them.
+        return self.http.post(self.url + route, data=json.dumps(payload), timeout=self.timeout,
+                              headers={"Content-Type": "application/json"}, **kwargs)
 
     def call(self, route, params=None):
         response = self.post(route, params)

@@ -53,11 +53,13 @@ def create_database(database, modules, log_file):
 
 
 def drop_database(database):
-    with psycopg2.connect(dbname="postgres", user=DB_USER) as connection:
-        connection.autocommit = True
+    connection = psycopg2.connect(dbname="postgres", user=DB_USER)
+    connection.autocommit = True  # DROP DATABASE runs outside a transaction
+    try:
         with connection.cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-    connection.close()
+    finally:
+        connection.close()
 
 
 class OdooServer:
@@ -83,10 +85,10 @@ class OdooServer:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Odoo exited with {self.process.returncode}; see {self.log_path}")
             try:
-                if requests.get(self.url + "/web/health", timeout=2).status_code == 200:
+                if requests.get(self.url + "/web/health", timeout=10).status_code == 200:
                     return self
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or still loading the registry
             time.sleep(0.3)
         raise RuntimeError(f"Odoo did not answer within {START_TIMEOUT}s; see {self.log_path}")
 

@@ -1,0 +1,160 @@
+"""Headless Chromium driven through the DevTools protocol (no test framework in
+between): tabs, clicks, typing, screenshots, and a network cut the way a lost
+connection cuts it (Network.emulateNetworkConditions)."""
+import base64
+import itertools
+import json
+import shutil
+import subprocess
+import tempfile
+import time
+
+import requests
+import websocket
+
+from .odoo_server import free_port
+
+DEFAULT_TIMEOUT = 30
+
+
+class BrowserError(AssertionError):
+    pass
+
+
+class Browser:
+    def __init__(self, width=1400, height=900):
+        self.port = free_port()
+        self.profile = tempfile.mkdtemp(prefix="offline_mode_chromium_")
+        self.size = (width, height)
+        self.process = subprocess.Popen([
+            shutil.which("chromium"), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", f"--remote-debugging-port={self.port}", f"--user-data-dir={self.profile}",
+            f"--window-size={width},{height}", "about:blank",
+        ], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + DEFAULT_TIMEOUT
+        while True:
+            try:
+                requests.get(f"http://127.0.0.1:{self.port}/json/version", timeout=1)
+                break
+            except requests.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise BrowserError("Chromium did not start")
+                time.sleep(0.2)
+
+    def new_tab(self, cookies=None):
+        """A new tab; `cookies` (name -> value, for 127.0.0.1) log it in as a web session does."""
+        target = requests.put(f"http://127.0.0.1:{self.port}/json/new?about:blank", timeout=10).json()
+        tab = Tab(target["webSocketDebuggerUrl"], self.size)
+        for name, value in (cookies or {}).items():
+            tab.send("Network.setCookie", name=name, value=value, domain="127.0.0.1", path="/")
+        return tab
+
+    def close(self):
+        self.process.kill()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+class Tab:
+    def __init__(self, ws_url, size):
+        self.ws = websocket.create_connection(ws_url, timeout=DEFAULT_TIMEOUT, suppress_origin=True)
+        self.ids = itertools.count(1)
+        self.console = []
+        self.exceptions = []
+        for domain in ("Page", "Runtime", "Network"):
+            self.send(f"{domain}.enable")
+        self.send("Emulation.setDeviceMetricsOverride", width=size[0], height=size[1],
+                  deviceScaleFactor=1, mobile=False)
+
+    def send(self, method, **params):
+        message_id = next(self.ids)
+        self.ws.send(json.dumps({"id": message_id, "method": method, "params": params}))
+        while True:
+            message = json.loads(self.ws.recv())
+            if message.get("id") == message_id:
+                if "error" in message:
+                    raise BrowserError(f"{method}: {message['error']}")
+                return message.get("result", {})
+            self._event(message)
+
+    def _event(self, message):
+        if message.get("method") == "Runtime.consoleAPICalled":
+            self.console.append(" ".join(str(arg.get("value", arg.get("description", "")))
+                                         for arg in message["params"]["args"]))
+        elif message.get("method") == "Runtime.exceptionThrown":
+            self.exceptions.append(message["params"]["exceptionDetails"])
+
+    def evaluate(self, expression, await_promise=True):
+        result = self.send("Runtime.evaluate", expression=expression, awaitPromise=await_promise,
+                           returnByValue=True)
+        if "exceptionDetails" in result:
+            raise BrowserError(f"{expression!r} raised {result['exceptionDetails']}")
+        return result["result"].get("value")
+
+    def goto(self, url, ready="odoo.isReady"):
+        self.send("Page.navigate", url=url)
+        self.wait_for_js(ready)
+
+    def reload(self, hard=False, ready="odoo.isReady"):
+        self.send("Page.reload", ignoreCache=hard)
+        self.wait_for_js(ready)
+
+    def wait_for_js(self, expression, timeout=DEFAULT_TIMEOUT):
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self.evaluate(f"!!({expression})", await_promise=False):
+                    return
+            except BrowserError:
+                pass
+            if time.monotonic() > deadline:
+                self.screenshot("/tmp/offline_mode_timeout.png")
+                raise BrowserError(f"timed out waiting for {expression} (screenshot /tmp/offline_mode_timeout.png)")
+            time.sleep(0.1)
+
+    def wait_for(self, selector, timeout=DEFAULT_TIMEOUT, text=None):
+        """Wait for a visible element matching `selector` (and containing `text`)."""
+        check = (f"[...document.querySelectorAll({json.dumps(selector)})].some(el => el.offsetParent !== null"
+                 + (f" && el.textContent.includes({json.dumps(text)})" if text else "") + ")")
+        self.wait_for_js(check, timeout)
+
+    def gone(self, selector, timeout=DEFAULT_TIMEOUT):
+        self.wait_for_js(f"!document.querySelector({json.dumps(selector)})", timeout)
+
+    def click(self, selector, text=None):
+        self.wait_for(selector, text=text)
+        self.evaluate(f"""(() => {{
+            const el = [...document.querySelectorAll({json.dumps(selector)})]
+                .find(el => el.offsetParent !== null {f'&& el.textContent.includes({json.dumps(text)})' if text else ''});
+            el.scrollIntoView({{block: "center"}});
+            el.click();
+        }})()""")
+
+    def fill(self, selector, value):
+        """Type into an input the way a user does (focus, select all, insert, change)."""
+        self.wait_for(selector)
+        self.evaluate(f"document.querySelector({json.dumps(selector)}).focus(); "
+                      f"document.querySelector({json.dumps(selector)}).select()")
+        self.send("Input.insertText", text=str(value))
+        self.evaluate(f"document.querySelector({json.dumps(selector)})"
+                      ".dispatchEvent(new Event('change', {bubbles: true}))")
+
+    def hover(self, selector):
+        self.wait_for(selector)
+        box = self.evaluate(f"""(() => {{ const r = document.querySelector({json.dumps(selector)})
+            .getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()""")
+        self.send("Input.dispatchMouseEvent", type="mouseMoved", x=box[0], y=box[1])
+
+    def set_offline(self, offline):
+        """Cut or restore this tab's network: requests fail like a lost connection, navigator.onLine follows."""
+        self.send("Network.emulateNetworkConditions", offline=offline, latency=0,
+                  downloadThroughput=-1, uploadThroughput=-1)
+
+    def screenshot(self, path):
+        with open(path, "wb") as image:
+            image.write(base64.b64decode(self.send("Page.captureScreenshot", format="png")["data"]))
+        return path
+
+    def close(self):
+        self.ws.close()
