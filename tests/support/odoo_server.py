@@ -80,13 +80,21 @@ class OdooServer:
                        f"--workers={self.workers}", "--log-level=warn"),
             stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
+        try:
+            self._wait_until_answering()
+        except Exception:
+            self.stop()  # never leave a half-started server behind
+            raise
+        return self
+
+    def _wait_until_answering(self):
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"Odoo exited with {self.process.returncode}; see {self.log_path}")
             try:
                 if requests.get(self.url + "/web/health", timeout=10).status_code == 200:
-                    return self
+                    return
             except (requests.ConnectionError, requests.Timeout):
                 pass  # not listening yet, or still loading the registry
             time.sleep(0.3)
