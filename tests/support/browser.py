@@ -92,9 +92,10 @@ class Tab:
             raise BrowserError(f"{expression!r} raised {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def goto(self, url, ready="odoo.isReady"):
+    def goto(self, url, ready="odoo.isReady", timeout=120):
+        """Open `url` and wait for the web client (the first load of a database builds its assets)."""
         self.send("Page.navigate", url=url)
-        self.wait_for_js(ready)
+        self.wait_for_js(ready, timeout)
 
     def reload(self, hard=False, ready="odoo.isReady"):
         self.send("Page.reload", ignoreCache=hard)
