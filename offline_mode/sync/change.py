@@ -1,0 +1,227 @@
+"""The shape of a sync request and of each change it carries.
+
+This module is the one place on the server that says what the web client may
+send to ``/offline_mode/sync``; the values a change writes are checked against
+its model in :mod:`.values`.
+"""
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from odoo.tools import DEFAULT_SERVER_DATETIME_FORMAT
+from odoo.tools.translate import LazyTranslate
+
+from .errors import BAD_REQUEST, BatchRefused, ChangeRejected, shown
+
+_lt = LazyTranslate(__name__)
+
+# A request body past this size is refused whole, before anything is applied.
+MAX_REQUEST_BYTES = 10 * 1024 * 1024
+# The values and original values of one change, serialised as JSON.
+MAX_CHANGE_BYTES = 5 * 1024 * 1024
+# Lists and objects within values: enough for lines of lines of lines.
+MAX_NESTING = 32
+MAX_ID_LENGTH = 64
+MAX_MODEL_NAME_LENGTH = 128
+VIRTUAL_PREFIX = "virtual:"
+
+CREATE = "create"
+WRITE = "write"
+UNLINK = "unlink"
+ARCHIVE = "archive"
+UNARCHIVE = "unarchive"
+OPERATIONS = (CREATE, WRITE, UNLINK, ARCHIVE, UNARCHIVE)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One change made offline, as the client sent it (virtual ids unresolved)."""
+
+    uuid: str
+    model: str
+    operation: str
+    # a record id, or "virtual:<uuid of the create change>"; None for a create
+    res_id: int | str | None
+    values: dict
+    original: dict
+    made_at: datetime | None
+    force: bool
+
+
+def is_client_made_id(value):
+    return isinstance(value, str) and 0 < len(value) <= MAX_ID_LENGTH and "\x00" not in value
+
+
+def is_record_id(value):
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def virtual_uuid(value):
+    """The uuid of the create change a ``"virtual:<uuid>"`` reference names, else None."""
+    if isinstance(value, str) and value.startswith(VIRTUAL_PREFIX):
+        uuid = value[len(VIRTUAL_PREFIX):]
+        if is_client_made_id(uuid):
+            return uuid
+    return None
+
+
+def check_request(client_id, changes, body_bytes, max_batch):
+    """Refuse a malformed request as a whole (:class:`BatchRefused`)."""
+    if body_bytes > MAX_REQUEST_BYTES:
+        raise BatchRefused(_lt(
+            "The sync request is too large (%(size)s bytes, at most %(limit)s): send fewer changes at a time.",
+            size=body_bytes, limit=MAX_REQUEST_BYTES))
+    if not is_client_made_id(client_id):
+        raise BatchRefused(_lt(
+            "The sync request needs a client_id: a text of 1 to %(limit)s characters.",
+            limit=MAX_ID_LENGTH))
+    if not isinstance(changes, list):
+        raise BatchRefused(_lt("The sync request needs “changes”: a list of changes."))
+    if len(changes) > max_batch:
+        raise BatchRefused(_lt(
+            "The sync request holds %(count)s changes; at most %(limit)s are accepted at a time.",
+            count=len(changes), limit=max_batch))
+
+
+def uuid_of(payload):
+    """The uuid a change payload names, if it is a valid one."""
+    if isinstance(payload, dict) and is_client_made_id(payload.get("uuid")):
+        return payload["uuid"]
+    return None
+
+
+def parse_change(payload):
+    """The :class:`Change` ``payload`` describes; ChangeRejected names its first defect."""
+    if not isinstance(payload, dict):
+        raise ChangeRejected(BAD_REQUEST, _lt("A change must be a JSON object."))
+    uuid = uuid_of(payload)
+    if uuid is None:
+        raise ChangeRejected(BAD_REQUEST, _lt(
+            "A change needs a uuid: a text of 1 to %(limit)s characters.", limit=MAX_ID_LENGTH))
+
+    operation = payload.get("operation")
+    if operation not in OPERATIONS:
+        raise ChangeRejected(BAD_REQUEST, _lt(
+            "Unknown operation %(operation)s: expected one of %(operations)s.",
+            operation=shown(operation), operations=", ".join(OPERATIONS)))
+
+    model = payload.get("model")
+    if not isinstance(model, str) or not 0 < len(model) <= MAX_MODEL_NAME_LENGTH or "\x00" in model:
+        raise ChangeRejected(BAD_REQUEST, _lt("A change needs the technical name of its model."))
+
+    res_id = payload.get("res_id")
+    if operation == CREATE:
+        if res_id is not None:
+            raise ChangeRejected(BAD_REQUEST, _lt("A create must not name a res_id."))
+    elif not (is_record_id(res_id) or virtual_uuid(res_id)):
+        raise ChangeRejected(BAD_REQUEST, _lt(
+            "res_id %(res_id)s is neither a record id nor a “virtual:<uuid>” reference.",
+            res_id=shown(res_id)))
+
+    values = payload.get("values")
+    if values is None and operation not in (CREATE, WRITE):
+        values = {}
+    if not isinstance(values, dict):
+        raise ChangeRejected(BAD_REQUEST, _lt("The values of a change must be a JSON object."))
+    original = payload.get("original")
+    if original is None:
+        original = {}
+    if not isinstance(original, dict):
+        raise ChangeRejected(BAD_REQUEST, _lt("The original values of a change must be a JSON object."))
+
+    try:
+        made_at = _made_at(payload)
+    except (TypeError, ValueError):
+        raise ChangeRejected(BAD_REQUEST, _lt(
+            "made_at %(made_at)s is not a UTC time written as YYYY-MM-DD HH:MM:SS.",
+            made_at=shown(payload["made_at"]))) from None
+
+    force = payload.get("force", False)
+    if not isinstance(force, bool):
+        raise ChangeRejected(BAD_REQUEST, _lt("force must be true or false."))
+
+    shape = _shape_problem(values) or _shape_problem(original)
+    if shape == TOO_DEEP:
+        raise ChangeRejected(BAD_REQUEST, _lt(
+            "The values of this change are nested more than %(limit)s levels deep.", limit=MAX_NESTING))
+    if shape == NUL_CHARACTER:
+        # PostgreSQL stores no NUL character in a text
+        raise ChangeRejected(BAD_REQUEST, _lt("The values of this change hold a NUL character."))
+    try:
+        size = len(json.dumps(values, allow_nan=False)) + len(json.dumps(original, allow_nan=False))
+    except ValueError:
+        raise ChangeRejected(BAD_REQUEST, _lt(
+            "The values of this change hold a number JSON cannot carry (NaN or infinity).")) from None
+    if size > MAX_CHANGE_BYTES:
+        raise ChangeRejected(BAD_REQUEST, _lt(
+            "The values of this change are too large (%(size)s bytes, at most %(limit)s).",
+            size=size, limit=MAX_CHANGE_BYTES))
+
+    return Change(
+        uuid=uuid, model=model, operation=operation, res_id=res_id,
+        values=values, original=original, made_at=made_at, force=force,
+    )
+
+
+def _made_at(payload):
+    made_at = payload.get("made_at")
+    return None if made_at is None else datetime.strptime(made_at, DEFAULT_SERVER_DATETIME_FORMAT)
+
+
+TOO_DEEP = "too deep"
+NUL_CHARACTER = "NUL character"
+
+
+def _shape_problem(value):
+    """TOO_DEEP if lists and objects in ``value`` nest past MAX_NESTING,
+    NUL_CHARACTER if a text or key holds one, else None."""
+    pending = [(value, 1)] if isinstance(value, (dict, list)) else []
+    while pending:
+        container, depth = pending.pop()
+        if depth > MAX_NESTING:
+            return TOO_DEEP
+        if isinstance(container, dict):
+            if any("\x00" in key for key in container if isinstance(key, str)):
+                return NUL_CHARACTER
+            container = container.values()
+        for item in container:
+            if isinstance(item, str):
+                if "\x00" in item:
+                    return NUL_CHARACTER
+            elif isinstance(item, (dict, list)):
+                pending.append((item, depth + 1))
+    return None
+
+
+def _storable(values):
+    """``values`` if the ledger can keep it, else None."""
+    if not isinstance(values, dict) or _shape_problem(values):
+        return None
+    try:
+        return values if len(json.dumps(values, allow_nan=False)) <= MAX_CHANGE_BYTES else None
+    except ValueError:
+        return None
+
+
+def recorded_fields(payload, change):
+    """What the ledger keeps of a change: of ``change`` if it could be parsed,
+    else what can be kept of its raw ``payload``."""
+    if change is not None:
+        return {"model": change.model, "operation": change.operation, "values": change.values or None,
+                "original": change.original or None, "made_at": change.made_at, "force": change.force}
+    if not isinstance(payload, dict):
+        return {"model": None, "operation": None, "values": None, "original": None,
+                "made_at": None, "force": False}
+    model = payload.get("model")
+    try:
+        made_at = _made_at(payload)
+    except (TypeError, ValueError):
+        made_at = None
+    return {
+        "model": model[:MAX_MODEL_NAME_LENGTH] if isinstance(model, str) and "\x00" not in model else None,
+        "operation": payload.get("operation") if payload.get("operation") in OPERATIONS else None,
+        "values": _storable(payload.get("values")),
+        "original": _storable(payload.get("original")),
+        "made_at": made_at,
+        "force": payload.get("force") is True,
+    }

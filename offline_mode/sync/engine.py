@@ -1,0 +1,396 @@
+"""Applies a batch of offline changes, exactly once, as the user who made them.
+
+Rules, in the order they are applied to each change of a batch:
+
+- **Replay.** A uuid is unique per user. If the ledger holds this user's
+  change with that uuid and its outcome is ``applied``, nothing is applied
+  again: the stored outcome is answered with ``replayed: true`` (a response
+  lost on the way back is simply asked for again). A uuid whose stored outcome
+  is ``conflict`` or ``rejected`` is evaluated again (the user chose "keep
+  mine", or fixed the change): its ledger entry is updated and its replay
+  count bumped. A uuid sent twice in one batch: the second is a replay of the
+  first, whatever its outcome. Another user's uuids are never looked at.
+- **Order and isolation.** Changes are applied in the order given, and one
+  failing change never undoes another. Flushing each change in a savepoint of
+  its own costs an UPDATE per record, so a batch is first applied in a single
+  savepoint and flushed at the end; should any change fail while being applied
+  (or the final flush), that savepoint is rolled back and the batch applied
+  again, each change in its own savepoint. Changes refused before touching the
+  database (bad request, missing record, conflict...) need no second pass.
+- **Virtual ids.** ``"virtual:<uuid>"`` (as res_id, many2one value or x2many
+  command id) is the record made by this user's create change ``uuid`` of the
+  right model, from this batch or an earlier one. If that create was not
+  applied, the change is rejected with ``dependency_failed``.
+- **Conflicts.** A write whose fields someone else changed since the client
+  read them (see :mod:`.conflicts`) is not applied under the "ask" policy and
+  answered ``conflict``; ``force`` or the "last_write_wins" policy apply it.
+- **Security.** Everything is applied with the user's environment, so access
+  rights and record rules hold; only the ledger is written as superuser.
+
+Concurrency: the ledger rows of the batch are locked first; a concurrent
+request that recorded the same uuid meanwhile makes this one fail with a
+serialisation error, which Odoo answers by running the whole request again, and
+the second run sees the uuid as a replay. So a change is never applied twice.
+"""
+import logging
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field as dataclass_field
+
+import psycopg2
+
+from odoo import fields
+from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, _as_validation_error
+
+from .change import (
+    ARCHIVE, CREATE, UNARCHIVE, UNLINK, VIRTUAL_PREFIX,
+    check_request, is_record_id, parse_change, recorded_fields, uuid_of, virtual_uuid,
+)
+from .conflicts import find_conflicts
+from .errors import (
+    ACCESS_DENIED, APPLIED, BAD_REQUEST, CONFLICT, DEPENDENCY_FAILED, MISSING_RECORD,
+    REJECTED, UNSUPPORTED, VALIDATION, ChangeRejected, translate,
+)
+from .values import prepare_values
+
+_logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Outcome:
+    """What became of one change; the ledger keeps it, the client receives it."""
+
+    status: str
+    res_id: int | None = None
+    conflicts: list = dataclass_field(default_factory=list)
+    error_code: str | None = None
+    error_message: str | None = None
+
+    def as_result(self, uuid, replayed=False):
+        result = {"uuid": uuid, "status": self.status, "res_id": self.res_id, "replayed": replayed}
+        if self.status == CONFLICT:
+            result["conflicts"] = self.conflicts
+        if self.status == REJECTED:
+            result["error"] = {"code": self.error_code, "message": self.error_message}
+        return result
+
+
+@dataclass
+class Entry:
+    """A change of this user the batch knows of: from the ledger, or evaluated by this batch."""
+
+    model: str | None
+    operation: str | None
+    outcome: Outcome
+    ledger_id: int | None = None
+    # evaluated by this batch: sent again in it, it is a replay whatever its status
+    in_batch: bool = False
+
+
+class SyncEngine:
+    """Applies batches of offline changes for the user of ``env``."""
+
+    def __init__(self, env):
+        if env.su:
+            raise ValueError("offline changes are applied with the user's own rights, not as superuser")
+        self.env = env
+        self.ledger = env["offline.change"].sudo()
+        self.config = env["ir.config_parameter"]._get_offline_mode_config()
+
+    def sync(self, client_id, payloads, request_bytes=0):
+        """The result of each change of ``payloads``, in order.
+
+        :raise BatchRefused: if the request is malformed; nothing is applied then.
+        """
+        check_request(client_id, payloads, request_bytes, self.config["max_batch"])
+        started = time.monotonic()
+        known_rows = self.ledger._lock_entries(self.env.uid, _uuids_named(payloads))
+        try:
+            with self.env.cr.savepoint():
+                batch = _Batch(self, client_id, payloads, known_rows, isolated=False)
+                results = batch.run()
+        except _IsolationNeeded:
+            batch = _Batch(self, client_id, payloads, known_rows, isolated=True)
+            results = batch.run()
+        batch.save()
+        _logger.info(
+            "offline sync of %s changes for user %s (client %s) in %.3fs%s: %s",
+            len(payloads), self.env.uid, client_id, time.monotonic() - started,
+            " (one savepoint per change)" if batch.isolated else "",
+            ", ".join(f"{count} {status}" for status, count in batch.counts.items()) or "nothing",
+        )
+        return results
+
+
+class _IsolationNeeded(Exception):
+    """A change failed while the batch ran in one savepoint: run it again, isolated."""
+
+
+class _Batch:
+    """One run of a sync request's changes.
+
+    ``isolated``: each change is applied and flushed in a savepoint of its own.
+    Otherwise the first failure while applying raises :class:`_IsolationNeeded`.
+    """
+
+    def __init__(self, engine, client_id, payloads, known_rows, isolated):
+        self.env = engine.env
+        self.ledger = engine.ledger
+        self.client_id = client_id
+        self.payloads = payloads
+        self.isolated = isolated
+        self.skip_conflict_check = engine.config["conflict_policy"] == "last_write_wins"
+        self.received_at = fields.Datetime.now()
+        self.counts = Counter()
+        self.receipts = Counter()   # uuid -> times received in this batch
+        self.new_rows = []          # ledger rows to insert
+        self.reevaluated_rows = {}  # ledger id -> new values of an entry evaluated again
+        self.entries = {
+            row["uuid"]: Entry(
+                model=row["model"], operation=row["operation"], ledger_id=row["id"],
+                outcome=Outcome(
+                    status=row["status"], res_id=row["res_id"], conflicts=row["conflicts"] or [],
+                    error_code=row["error_code"], error_message=row["error_message"]),
+            )
+            for row in known_rows
+        }
+        self.readable_ids = {}      # model -> ids the user could read when first asked
+        self._prefetch_targets(payloads)
+
+    def run(self):
+        results = [self.process(payload) for payload in self.payloads]
+        if not self.isolated:
+            self._apply(self.env.flush_all)
+        return results
+
+    def _prefetch_targets(self, payloads):
+        """Which targeted records exist, and one prefetch set per model: a
+        batch reads its records in one query per model, not one per change."""
+        ids_by_model = defaultdict(set)
+        for payload in payloads:
+            if isinstance(payload, dict) and is_record_id(payload.get("res_id")) \
+                    and isinstance(model := payload.get("model"), str) and model in self.env.registry \
+                    and not self.env[model]._abstract:
+                ids_by_model[model].add(payload["res_id"])
+        self.prefetch_ids = {model: tuple(ids) for model, ids in ids_by_model.items()}
+        self.existing_ids = defaultdict(set, {
+            model: set(self.env[model].browse(ids).exists().ids)
+            for model, ids in self.prefetch_ids.items()
+        })
+        self.initially_existing_ids = {model: frozenset(ids) for model, ids in self.existing_ids.items()}
+
+    # -- one change --------------------------------------------------------
+
+    def process(self, payload):
+        uuid = uuid_of(payload)
+        if uuid:
+            self.receipts[uuid] += 1
+        entry = self.entries.get(uuid)
+        if entry and (entry.in_batch or entry.outcome.status == APPLIED):
+            self.counts["replayed"] += 1
+            return entry.outcome.as_result(uuid, replayed=True)
+
+        change = None
+        try:
+            change = self._guard(lambda: parse_change(payload))
+            outcome = self._guard(lambda: self._evaluate(change))
+        except ChangeRejected as rejection:
+            outcome = Outcome(
+                REJECTED, res_id=self._known_res_id(change),
+                error_code=rejection.code, error_message=translate(self.env, rejection.message))
+        self.counts[outcome.status] += 1
+        if uuid:
+            self._remember(uuid, payload, change, outcome, previous=entry)
+        return outcome.as_result(uuid)
+
+    def _evaluate(self, change):
+        model = self._model(change.model)
+        if change.operation == CREATE:
+            values = prepare_values(model, change.values, self._resolve)
+            record = self._apply(lambda: model.create(values))
+            self.existing_ids[model._name].add(record.id)
+            return Outcome(APPLIED, res_id=record.id)
+
+        res_id = self._target_id(change)
+        record = model.browse(res_id).with_prefetch(self.prefetch_ids.get(model._name))
+        exists = self._exists(record)
+        if change.operation == UNLINK:
+            if exists:
+                self._apply(record.unlink)
+                self.existing_ids[model._name].discard(res_id)
+            # already gone: the state the user wanted holds
+            return Outcome(APPLIED, res_id=res_id)
+        if not exists:
+            raise ChangeRejected(MISSING_RECORD, self.env._(
+                "The record %(model)s,%(id)s no longer exists: it was deleted.",
+                model=model._name, id=res_id))
+        if change.operation in (ARCHIVE, UNARCHIVE):
+            if not model._active_name:
+                raise ChangeRejected(UNSUPPORTED, self.env._(
+                    "Records of %(model)s cannot be archived or unarchived.", model=model._name))
+            self._apply(record.action_archive if change.operation == ARCHIVE else record.action_unarchive)
+            return Outcome(APPLIED, res_id=res_id)
+
+        values = prepare_values(model, change.values, self._resolve)
+        if change.original and not (change.force or self.skip_conflict_check):
+            conflicts = self._guard(lambda: self._find_conflicts(record, values, change.original))
+            if conflicts:
+                return Outcome(CONFLICT, res_id=res_id, conflicts=conflicts)
+        self._apply(lambda: record.write(values))
+        return Outcome(APPLIED, res_id=res_id)
+
+    def _find_conflicts(self, record, values, original):
+        # Values cached in this transaction are read without access checks:
+        # check first, so that a conflict never shows an unreadable value.
+        self._check_readable(record)
+        return find_conflicts(record, values, original, self._resolve)
+
+    def _check_readable(self, record):
+        """Raises AccessError unless the user may read ``record``. The record
+        rules are applied once per model and batch, in one search over the
+        records the batch targets; others are checked one by one."""
+        readable = self.readable_ids.get(record._name)
+        if readable is None:
+            readable = self.readable_ids[record._name] = set()
+            targets = self.initially_existing_ids.get(record._name)
+            if targets and record.browse().has_access("read"):
+                readable.update(record.with_context(active_test=False).search([("id", "in", list(targets))]).ids)
+        if record.id not in readable:
+            record.check_access("read")
+
+    def _model(self, name):
+        if name not in self.env.registry or self.env[name]._abstract:
+            raise ChangeRejected(BAD_REQUEST, self.env._("Unknown model %(model)s.", model=name))
+        model = self.env[name]
+        if model._transient:
+            raise ChangeRejected(UNSUPPORTED, self.env._(
+                "%(model)s holds wizard data, which cannot be changed offline.", model=name))
+        return model
+
+    def _target_id(self, change):
+        uuid = virtual_uuid(change.res_id)
+        return self._resolve(change.model, uuid) if uuid else change.res_id
+
+    def _exists(self, record):
+        return record.id in self.existing_ids[record._name] or bool(record.exists())
+
+    def _resolve(self, model_name, uuid):
+        """The id of the record this user's create change ``uuid`` made."""
+        reference = VIRTUAL_PREFIX + uuid
+        entry = self.entries.get(uuid)
+        if entry is None:
+            raise ChangeRejected(DEPENDENCY_FAILED, self.env._(
+                "%(reference)s names a creation the server never received.", reference=reference))
+        if entry.operation != CREATE or entry.model != model_name:
+            raise ChangeRejected(BAD_REQUEST, self.env._(
+                "%(reference)s does not name the creation of a %(model)s record.",
+                reference=reference, model=model_name))
+        if entry.outcome.status != APPLIED:
+            raise ChangeRejected(DEPENDENCY_FAILED, self.env._(
+                "This change depends on the creation %(reference)s, which was not applied.",
+                reference=reference))
+        return entry.outcome.res_id
+
+    def _known_res_id(self, change):
+        """The record id a rejected change aimed at, when it is known."""
+        if change is None or change.operation == CREATE:
+            return None
+        if is_record_id(change.res_id):
+            return change.res_id
+        entry = self.entries.get(virtual_uuid(change.res_id))
+        return entry.outcome.res_id if entry else None
+
+    # -- applying ----------------------------------------------------------
+
+    def _apply(self, operation):
+        """Runs ``operation``, which changes the database."""
+        if not self.isolated:
+            try:
+                return operation()
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
+            except Exception as error:
+                raise _IsolationNeeded() from error
+
+        def in_savepoint():
+            with self.env.cr.savepoint():
+                result = operation()
+                # constraint errors must surface inside this change's savepoint
+                self.env.flush_all()
+            return result
+        return self._guard(in_savepoint)
+
+    def _guard(self, operation):
+        """Runs ``operation``, turning what it raises into a rejection of the change."""
+        try:
+            return operation()
+        except (ChangeRejected, _IsolationNeeded):
+            raise
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise  # Odoo runs the whole request again
+        except MissingError as error:
+            raise ChangeRejected(MISSING_RECORD, error.args[0]) from error
+        except AccessError as error:
+            raise ChangeRejected(ACCESS_DENIED, error.args[0]) from error
+        except UserError as error:
+            raise ChangeRejected(VALIDATION, error.args[0]) from error
+        except psycopg2.IntegrityError as error:
+            raise ChangeRejected(VALIDATION, _as_validation_error(self.env, error).args[0]) from error
+        except Exception as error:
+            _logger.exception("offline sync: unexpected error while applying a change of user %s", self.env.uid)
+            raise ChangeRejected(VALIDATION, self.env._(
+                "The server could not apply this change because of an unexpected error; "
+                "your administrator will find the details in the server log.")) from error
+
+    # -- ledger ------------------------------------------------------------
+
+    def _remember(self, uuid, payload, change, outcome, previous):
+        row = recorded_fields(payload, change)
+        row.update(
+            client_id=self.client_id, received_at=self.received_at,
+            status=outcome.status, res_id=outcome.res_id, conflicts=outcome.conflicts or None,
+            error_code=outcome.error_code, error_message=outcome.error_message,
+        )
+        if previous is None:
+            row.update(user_id=self.env.uid, uuid=uuid)
+            self.new_rows.append(row)
+        else:
+            self.reevaluated_rows[previous.ledger_id] = row
+        self.entries[uuid] = Entry(
+            model=row["model"], operation=row["operation"], outcome=outcome,
+            ledger_id=previous and previous.ledger_id, in_batch=True,
+        )
+
+    def save(self):
+        """Writes the outcomes of the batch to the ledger; the replay count of
+        an entry counts the times its uuid came again after the first."""
+        for row in self.new_rows:
+            row["replay_count"] = self.receipts[row["uuid"]] - 1
+        self.ledger._insert_entries(self.new_rows)
+        for ledger_id, row in self.reevaluated_rows.items():
+            self.ledger.browse(ledger_id).write(row)
+        self.ledger.flush_model()  # errors surface here, within the route's handling, not at commit
+        self.ledger._add_replays({
+            entry.ledger_id: self.receipts[uuid]
+            for uuid, entry in self.entries.items()
+            if entry.ledger_id and self.receipts[uuid]
+        })
+
+
+def _uuids_named(payloads):
+    """The uuids of the batch and those its virtual ids refer to."""
+    uuids = {uuid for payload in payloads if (uuid := uuid_of(payload))}
+    pending = [
+        payload.get(key) for payload in payloads if isinstance(payload, dict)
+        for key in ("res_id", "values", "original")
+    ]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+        elif uuid := virtual_uuid(value):
+            uuids.add(uuid)
+    return uuids
