@@ -17,13 +17,18 @@ with other users' edits are reported instead of silently overwritten.
     "data": [
         "views/ir_actions_act_window_views.xml",
         "views/res_config_settings_views.xml",
+        "security/ir.model.access.csv",
+        "security/offline_change_security.xml",
+        "views/offline_change_views.xml",
+        "data/ir_cron_data.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "offline_mode/static/src/**/*",
         ],
         "web.assets_unit_tests": [
-            "offline_mode/static/tests/**/*.test.js",
+            "offline_mode/static/tests/**/*",
+            ("remove", "offline_mode/static/tests/tours/**/*"),
         ],
         "web.assets_tests": [
             "offline_mode/static/tests/tours/**/*",

@@ -1,0 +1,176 @@
+"""Measures the read cache of the web client in headless Chromium against a real
+Odoo server, side by side in one run:
+
+  writes    answers stored per second (IndexedDB, batches as the read cache makes them)
+  reads     stored answers served per second
+  eviction  one least-recently-used eviction pass over 100,000 stored answers
+  form      opening a record's form offline (from the cache) against online (from
+            the server), and the ratio offline / online (target: at most 1)
+
+It creates its own database (installing offline_mode with demo data, or copying
+--template), starts its own server on a free port, and removes both at the end.
+
+    .venv/bin/python bench/bench_cache.py [--rounds 3] [--records 20] [--template DB]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from tests.support.browser import Browser  # noqa: E402
+from tests.support.jsonrpc import WebSession  # noqa: E402
+from tests.support.odoo_server import DB_USER, OdooServer, create_database, drop_database  # noqa: E402
+
+LOGIN = PASSWORD = "admin"
+EVICTION_ENTRIES = 100_000
+
+# Runs in the page: the store of the read cache, on a database of its own.
+STORE_BENCH = """
+(async () => {
+    const { ReadCacheStore } = odoo.loader.modules.get("@offline_mode/core/indexed_db_store");
+    const store = new ReadCacheStore(`offline_mode_bench_${Date.now()}`);
+    // An answer the size of a partner's form (web_read with its x2many fields).
+    const answer = JSON.stringify([{ id: 1, name: "x".repeat(64), notes: "y".repeat(4000) }]);
+    const entry = (index, json = answer) => ({ key: `["/web/dataset/call_kw/res.partner/web_read",${index}]`, json, tags: [`form:res.partner:${index}`] });
+    const result = {};
+
+    const writes = 2000, batch = 50;
+    let start = performance.now();
+    for (let index = 0; index < writes; index += batch) {
+        await store.putEntries(Array.from({ length: batch }, (_, offset) => entry(index + offset)));
+    }
+    let seconds = (performance.now() - start) / 1000;
+    result.writesPerSecond = writes / seconds;
+    result.writeMegabytesPerSecond = (writes * answer.length) / seconds / 1e6;
+
+    const reads = 2000;
+    start = performance.now();
+    for (let index = 0; index < reads; index++) {
+        JSON.parse(await store.getJson(entry(Math.floor(Math.random() * writes)).key));
+    }
+    seconds = (performance.now() - start) / 1000;
+    result.readsPerSecond = reads / seconds;
+
+    // 100,000 small answers, used one after the other, then the pass the read
+    // cache runs when over its cap: down to 90% of it.
+    await store.clearReadData();
+    const small = JSON.stringify([{ id: 1, name: "x".repeat(400) }]);
+    const total = EVICTION_ENTRIES;
+    for (let index = 0; index < total; index += 1000) {
+        await store.putEntries(Array.from({ length: 1000 }, (_, offset) => entry(index + offset, small)), index);
+    }
+    const usage = await store.usage();
+    start = performance.now();
+    const eviction = await store.evictTo(usage.bytes * 0.9);
+    result.evictionMs = performance.now() - start;
+    result.evictionEntries = usage.entries;
+    result.evicted = eviction.evicted;
+    await store.deleteDatabase();
+    return result;
+})()
+"""
+
+# Runs in the page: opens the form of each record from the list and back, and
+# returns how long each opening took (until the form is mounted).
+OPEN_FORMS = """
+(async () => {
+    const action = odoo.__WOWL_DEBUG__.root.env.services.action;
+    const list = action.currentController;
+    const ids = RECORD_IDS;
+    const timings = [];
+    for (const resId of ids) {
+        const start = performance.now();
+        await action.switchView("form", { resId, resIds: ids });
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+        timings.push(performance.now() - start);
+        await action.restore(list.jsId);
+    }
+    return timings;
+})()
+"""
+
+
+def median_ms(values):
+    return statistics.median(values)
+
+
+def run(rounds, records, template):
+    database = f"offline_mode_bench_cache_{os.getpid()}"
+    log_path = Path(f"/tmp/{database}.log")
+    server = browser = None
+    try:
+        with open(log_path, "wb") as log:
+            if template:
+                subprocess.run(["createdb", "-U", DB_USER, "-T", template, database], check=True)
+            else:
+                print(f"Creating {database} with offline_mode and demo data (about a minute)...")
+                create_database(database, ["offline_mode"], log)
+        server = OdooServer(database, log_path).start()
+        session = WebSession(server, LOGIN, PASSWORD)
+        browser = Browser()
+        tab = browser.new_tab(cookies={"session_id": session.http.cookies["session_id"]})
+        # The first page load of a new database also builds its asset bundles.
+        tab.send("Page.navigate", url=f"{server.url}/odoo/action-base.action_partner_form?view_type=list")
+        tab.wait_for_js("odoo.isReady", timeout=300)
+        tab.wait_for(".o_list_view .o_data_row")
+
+        print("Store: writing, reading, evicting...")
+        # Takes longer than one DevTools answer may: started, then polled.
+        script = STORE_BENCH.replace("EVICTION_ENTRIES", str(EVICTION_ENTRIES))
+        tab.evaluate(f"""window.offlineModeBench = null; ({script}).then(
+            (result) => (window.offlineModeBench = result),
+            (error) => (window.offlineModeBench = {{ error: String(error) }}))""", await_promise=False)
+        tab.wait_for_js("window.offlineModeBench", timeout=900)
+        store = tab.evaluate("window.offlineModeBench", await_promise=False)
+        if "error" in store:
+            raise RuntimeError(store["error"])
+
+        ids = session.call_kw("res.partner", "search", [[["type", "=", "contact"]]],
+                              {"limit": records, "order": "id"})
+        open_forms = OPEN_FORMS.replace("RECORD_IDS", json.dumps(ids))
+        print(f"Forms: opening {len(ids)} forms online then offline, {rounds} rounds...")
+        tab.evaluate(open_forms)  # warm-up: views loaded, answers stored
+        tab.evaluate("odoo.__WOWL_DEBUG__.root.env.services.offline_read_cache.flush()")
+        online, offline = [], []
+        for _round in range(rounds):
+            online += tab.evaluate(open_forms)
+            tab.set_offline(True)
+            tab.wait_for(".o_offline_mode_systray")
+            offline += tab.evaluate(open_forms)
+            tab.set_offline(False)
+            tab.gone(".o_offline_mode_systray")
+        return store, median_ms(online), median_ms(offline), len(ids)
+    finally:
+        if browser:
+            browser.close()
+        if server:
+            server.stop()
+        drop_database(database)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--records", type=int, default=20)
+    parser.add_argument("--template", help="copy this database (offline_mode installed) instead of installing")
+    args = parser.parse_args()
+    store, online_ms, offline_ms, count = run(args.rounds, args.records, args.template)
+    print()
+    print(f"cache writes     {store['writesPerSecond']:10.0f} answers/s  ({store['writeMegabytesPerSecond']:.1f} MB/s, 4 KB answers)")
+    print(f"cache reads      {store['readsPerSecond']:10.0f} answers/s")
+    print(f"eviction pass    {store['evictionMs']:10.0f} ms  ({store['evicted']} of {store['evictionEntries']} answers evicted)")
+    print(f"form online      {online_ms:10.1f} ms  (median of {count} x {args.rounds})")
+    print(f"form offline     {offline_ms:10.1f} ms")
+    ratio = offline_ms / online_ms
+    print(f"offline / online {ratio:10.2f}   (target: at most 1.00) {'OK' if ratio <= 1 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

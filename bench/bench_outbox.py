@@ -1,0 +1,244 @@
+"""Times the outbox with 1,000 changes made offline, in headless Chromium against
+one Odoo server, each step next to a baseline measured in the same run:
+
+  enqueue   1,000 edits queued one by one through the outbox (merge check,
+            IndexedDB transaction, reactive copy)   vs   1,000 bare IndexedDB puts
+  render    the dropdown listing 1,000 changes          vs   the same with 100
+  drain     the sync client sending them after reconnect vs   the same 1,000
+            changes posted to /offline_mode/sync straight from Python
+
+and prints the timings and the ratios. Targets: enqueue at most 5x the bare
+puts (a queued change is one transaction with an index lookup, the counter and
+two writes, against one write); the dropdown at most 10x slower for 10x the
+changes (linear); the drain at most 2x the bare route. It creates its own
+database and server (see bench_sync.py) and removes them at the end.
+
+    .venv/bin/python bench/bench_outbox.py [--rounds 3] [--template DB]
+"""
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+import uuid
+from unittest.mock import patch
+
+import requests
+
+from bench_sync import DB_USER, REPO, Client, Server, create_database, drop_database, odoo_root
+
+sys.path.insert(0, str(REPO / "tests"))
+from support.browser import Browser  # noqa: E402
+
+CHANGES = 1000
+SMALL = 100
+STEP_TIMEOUT = 300
+SERVICES = "odoo.__WOWL_DEBUG__.root.env.services"
+
+
+def run_in_page(tab, script):
+    """Runs `script` (the body of an async function returning a number) in the
+    page, without holding the DevTools connection, and returns its result."""
+    tab.evaluate(f"window.benchResult = undefined; (async () => {{ {script} }})()"
+                 ".then((value) => (window.benchResult = {value}), (error) => (window.benchResult = {error: String(error)}))",
+                 await_promise=False)
+    tab.wait_for_js("window.benchResult !== undefined", timeout=STEP_TIMEOUT)
+    result = tab.evaluate("window.benchResult")
+    if "error" in result:
+        raise RuntimeError(result["error"])
+    return result["value"]
+
+
+def job(label, n):
+    """The job position the benchmark writes on the n-th partner (False: none yet)."""
+    return f"{label} {n}" if label else False
+
+
+def enqueue(tab, partner_ids, offset, label, previous):
+    """Queues one edit per partner as the form view does, with the value the
+    server has as original (so the conflict check passes); milliseconds."""
+    edits = [{"resId": partner_id, "value": job(label, n), "original": job(previous, n)}
+             for n, partner_id in enumerate(partner_ids, start=offset)]
+    return run_in_page(tab, f"""
+        const outbox = {SERVICES}.offline_outbox;
+        const edits = {json.dumps(edits)};
+        const started = performance.now();
+        for (const [n, {{ resId, value, original }}] of edits.entries()) {{
+            await outbox.add({{
+                model: "res.partner", operation: "write", resId,
+                values: {{ function: value }}, original: {{ function: original }},
+                fields: {{ function: {{ type: "char", string: "Job Position" }} }},
+                recordName: `Bench partner ${{n}}`, actionName: "Customers",
+            }});
+        }}
+        return performance.now() - started;""")
+
+
+def bare_puts(tab, count):
+    """The floor: `count` IndexedDB transactions of one put each, in a database of their own."""
+    return run_in_page(tab, f"""
+        const name = "offline_mode_bench_" + Date.now();
+        const db = await new Promise((resolve, reject) => {{
+            const request = indexedDB.open(name, 1);
+            request.onupgradeneeded = () => request.result.createObjectStore("changes", {{ keyPath: "uuid" }});
+            request.onsuccess = () => resolve(request.result);
+            request.onerror = () => reject(request.error);
+        }});
+        const started = performance.now();
+        for (let n = 0; n < {count}; n++) {{
+            await new Promise((resolve, reject) => {{
+                const transaction = db.transaction(["changes"], "readwrite");
+                transaction.objectStore("changes").put({{
+                    uuid: String(n), model: "res.partner", operation: "write", resId: n,
+                    values: {{ function: "x" }}, original: {{ function: false }}, recordName: "Bench partner",
+                }});
+                transaction.oncomplete = resolve;
+                transaction.onerror = () => reject(transaction.error);
+            }});
+        }}
+        const elapsed = performance.now() - started;
+        db.close();
+        indexedDB.deleteDatabase(name);
+        return elapsed;""")
+
+
+def render_dropdown(tab, expected_rows):
+    """Opens the offline mode dropdown and waits for its rows; milliseconds. Closes it after."""
+    elapsed = run_in_page(tab, f"""
+        const started = performance.now();
+        document.querySelector(".o_offline_mode_systray_toggler").click();
+        while (document.querySelectorAll(".o_offline_mode_change").length !== {expected_rows}) {{
+            await new Promise((resolve) => requestAnimationFrame(resolve));
+        }}
+        return performance.now() - started;""")
+    tab.evaluate('document.querySelector(".o_offline_mode_systray_toggler").click()')
+    tab.gone(".o_offline_mode_changes")
+    return elapsed
+
+
+def drain(tab):
+    """Restores the network and waits for the outbox to be empty; milliseconds."""
+    tab.evaluate("window.benchDrainStarted = performance.now()")
+    tab.set_offline(False)
+    return run_in_page(tab, f"""
+        const outbox = {SERVICES}.offline_outbox;
+        while (outbox.state.changes.length) {{
+            await new Promise((resolve) => setTimeout(resolve, 20));
+        }}
+        return performance.now() - window.benchDrainStarted;""")
+
+
+def direct_sync(client, partner_ids, label, previous):
+    """The same kind of changes posted straight to the route, in batches of 500; milliseconds."""
+    changes = [{
+        "uuid": uuid.uuid4().hex, "model": "res.partner", "operation": "write", "res_id": partner_id,
+        "values": {"function": job(label, n)}, "original": {"function": job(previous, n)},
+        "made_at": "2024-05-02 09:30:00", "force": False,
+    } for n, partner_id in enumerate(partner_ids)]
+    started = time.perf_counter()
+    for start in range(0, len(changes), 500):
+        results = client.call("/offline_mode/sync", client_id="bench", changes=changes[start:start + 500])["results"]
+        if {result["status"] for result in results} != {"applied"}:
+            raise RuntimeError(f"the direct sync did not apply everything: {results[:3]}")
+    return (time.perf_counter() - started) * 1000
+
+
+def patiently(start):
+    """Runs `start` (bench_sync's server, the test suite's browser) giving their
+    first answer time to come: the first page of a new database builds its
+    asset bundles, and a loaded machine answers slowly."""
+    get = requests.get
+    with patch.object(requests, "get", lambda url, timeout: get(url, timeout=STEP_TIMEOUT)):
+        return start()
+
+
+def go_offline(tab):
+    tab.set_offline(True)
+    tab.wait_for_js(f"!{SERVICES}.offline_connectivity.status.isOnline", timeout=STEP_TIMEOUT)
+
+
+def one_round(tab, client, partner_ids, label, previous):
+    """Queues, lists and drains one edit per partner; the partners' job
+    positions go from `previous` to `label`, then to `label direct`."""
+    small = min(SMALL, len(partner_ids) // 2)
+    go_offline(tab)
+    timings = {"enqueue": enqueue(tab, partner_ids[:small], 0, label, previous)}
+    timings["render_small"] = render_dropdown(tab, small)
+    timings["enqueue"] += enqueue(tab, partner_ids[small:], small, label, previous)
+    timings["render"] = render_dropdown(tab, len(partner_ids))
+    timings["drain"] = drain(tab)
+    timings["bare_puts"] = bare_puts(tab, len(partner_ids))
+    timings["direct_sync"] = direct_sync(client, partner_ids, f"{label} direct", label)
+    return timings
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; medians are compared")
+    parser.add_argument("--template", help="copy this database (with offline_mode installed) instead of installing")
+    args = parser.parse_args()
+
+    root = odoo_root()
+    sys.path.insert(0, str(root))
+    import odoo  # noqa: PLC0415
+    database = f"offline_mode_bench_{os.getpid()}"
+    odoo.tools.config.parse_config([
+        f"--addons-path={root / 'addons'},{root / 'odoo' / 'addons'},{REPO}",
+        f"--db_user={DB_USER}", "--log-level=warn",
+    ])
+    server = browser = None
+    succeeded = False
+    try:
+        create_database(root, database, args.template)
+        server = patiently(lambda: Server(root, database))
+        client = Client(server.url, database)
+        created = client.call_kw("res.partner", "create", [[{"name": f"Bench partner {n}"} for n in range(CHANGES + 2 * SMALL)]])
+        partner_ids, warm_up_ids = created[:CHANGES], created[CHANGES:]
+        browser = patiently(Browser)
+        tab = browser.new_tab(cookies={"session_id": client.http.cookies["session_id"]})
+        # The first visit of a new database builds the asset bundles: allow for it.
+        tab.send("Page.navigate", url=f"{server.url}/odoo")
+        tab.wait_for_js("odoo.isReady", timeout=STEP_TIMEOUT)
+
+        # warm-up: the services, the routes and IndexedDB on both sides
+        one_round(tab, client, warm_up_ids, "warm-up", None)
+        previous = None
+        timings = []
+        for round_number in range(args.rounds):
+            label = f"round {round_number}"
+            timings.append(one_round(tab, client, partner_ids, label, previous))
+            previous = f"{label} direct"
+            print(f"round {round_number + 1}/{args.rounds}: " + ", ".join(
+                f"{name} {value:.0f} ms" for name, value in timings[-1].items()), flush=True)
+        succeeded = True
+    finally:
+        if browser:
+            browser.close()
+        if server:
+            server.stop(keep_log=not succeeded)
+        drop_database(database)
+
+    median = {name: statistics.median(round_[name] for round_ in timings) for name in timings[0]}
+    per_change = median["enqueue"] / CHANGES
+    enqueue_ratio = median["enqueue"] / median["bare_puts"]
+    render_ratio = median["render"] / median["render_small"]
+    drain_ratio = median["drain"] / median["direct_sync"]
+    print()
+    print(f"{CHANGES} edits queued offline, median of {args.rounds} rounds:")
+    print(f"  enqueue, one outbox.add per edit:   {median['enqueue']:8.0f} ms  ({per_change:.2f} ms a change)")
+    print(f"  bare IndexedDB puts, one per edit:  {median['bare_puts']:8.0f} ms")
+    print(f"  dropdown with {CHANGES} changes:        {median['render']:8.0f} ms")
+    print(f"  dropdown with {SMALL} changes:         {median['render_small']:8.0f} ms")
+    print(f"  drain after reconnect:              {median['drain']:8.0f} ms")
+    print(f"  same changes posted from Python:    {median['direct_sync']:8.0f} ms")
+    print(f"  enqueue / bare puts = {enqueue_ratio:5.1f}x   (target <= 5x: {'met' if enqueue_ratio <= 5 else 'MISSED'})")
+    print(f"  render {CHANGES} / render {SMALL} = {render_ratio:5.1f}x   (target <= 10x, linear: "
+          f"{'met' if render_ratio <= 10 else 'MISSED'})")
+    print(f"  drain / direct sync = {drain_ratio:5.2f}x   (target <= 2x: {'met' if drain_ratio <= 2 else 'MISSED'})")
+    print(json.dumps({"median_ms": median, "enqueue_over_bare_puts": enqueue_ratio,
+                      "render_1000_over_100": render_ratio, "drain_over_direct_sync": drain_ratio}))
+
+
+if __name__ == "__main__":
+    main()

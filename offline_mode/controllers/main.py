@@ -1,0 +1,21 @@
+from odoo import http
+from odoo.addons.web.controllers import webmanifest
+from odoo.http import request
+from odoo.tools import file_open
+
+
+class OfflineModeController(http.Controller):
+
+    @http.route("/offline_mode/ping", type="http", auth="none", methods=["GET"], save_session=False)
+    def ping(self):
+        """The cheapest answer the server can give: the web client probes it to learn
+        whether the server is reachable again after a lost connection."""
+        return request.make_response("", status=204, headers=[("Cache-Control", "no-store")])
+
+
+class OfflineModeWebManifest(webmanifest.WebManifest):
+
+    def _get_service_worker_content(self):
+        # Odoo's service worker, plus the offline copies of files and images.
+        with file_open("offline_mode/static/service_worker/offline_files.js") as offline_files:
+            return super()._get_service_worker_content() + "\n" + offline_files.read()

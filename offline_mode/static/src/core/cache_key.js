@@ -1,0 +1,215 @@
+/**
+ * Which requests the read cache keeps, and under which key.
+ *
+ * Pure functions: no service, no storage. The same request must always give the
+ * same key, whatever the order of its keys or the view that sent it, so that a
+ * record opened from a list and from a URL hit the same entry.
+ */
+
+/** Routes whose answer only depends on their parameters and the user. */
+const READ_ROUTES = new Set(["/web/action/load", "/web/action/load_breadcrumbs"]);
+
+const CALL_KW_PREFIX = "/web/dataset/call_kw/";
+
+/**
+ * ORM methods that only read: what views built from standard components call
+ * to display actions, lists, kanbans, groupings, forms, onchange defaults,
+ * many2one autocompletion and record names. Anything else (writes, buttons,
+ * server actions) goes to the server untouched and is never served from cache.
+ */
+export const READ_METHODS = new Set([
+    "check_access_rights",
+    "default_get",
+    "display_name_for",
+    "fields_get",
+    "get_formview_action",
+    "get_formview_id",
+    "get_views",
+    "has_access",
+    "has_group",
+    "name_search",
+    "onchange",
+    "read",
+    "read_group",
+    "read_progress_bar",
+    "search",
+    "search_count",
+    "search_panel_select_multi_range",
+    "search_panel_select_range",
+    "search_read",
+    "web_read",
+    "web_read_group",
+    "web_search_read",
+]);
+
+/**
+ * Context key the web client adds to the context of each view so that the
+ * requests of that view say which action and view type they serve (see
+ * views/view_scope_patch.js). It never reaches the server: `withoutScope`
+ * removes it from every request.
+ */
+export const SCOPE_CONTEXT_KEY = "offline_mode_scope";
+
+/**
+ * Context keys that do not change the answer but vary between two identical
+ * requests: left out of the key. (`bin_size` is not one of them: it changes
+ * what binary fields hold, and views always send it the same way anyway.)
+ */
+const VOLATILE_CONTEXT_KEYS = new Set([SCOPE_CONTEXT_KEY, "params"]);
+
+/** Action types whose use needs the server even when their description is cached. */
+const SERVER_ONLY_ACTION_TYPES = new Set([
+    "ir.actions.act_url",
+    "ir.actions.report",
+    "ir.actions.server",
+]);
+
+/**
+ * JSON with object keys sorted at every level and `undefined` members left out,
+ * so that equal values give equal strings.
+ *
+ * @param {any} value
+ * @returns {string}
+ */
+export function stableStringify(value) {
+    if (value === null || typeof value !== "object") {
+        return JSON.stringify(value) ?? "null";
+    }
+    if (Array.isArray(value)) {
+        return `[${value.map((item) => (item === undefined ? "null" : stableStringify(item))).join(",")}]`;
+    }
+    const members = [];
+    for (const key of Object.keys(value).sort()) {
+        if (value[key] !== undefined) {
+            members.push(`${JSON.stringify(key)}:${stableStringify(value[key])}`);
+        }
+    }
+    return `{${members.join(",")}}`;
+}
+
+function contextWithout(context, keys) {
+    if (!context || typeof context !== "object") {
+        return context;
+    }
+    return Object.fromEntries(Object.entries(context).filter(([key]) => !keys.has(key)));
+}
+
+/**
+ * The request parameters as they must be sent, without the scope marker, and
+ * the scope it carried. The given parameters are left untouched.
+ *
+ * @param {Object} params
+ * @returns {{ params: Object, scope: { action?: number|false, view?: string } | null }}
+ */
+export function withoutScope(params) {
+    const scope = params?.kwargs?.context?.[SCOPE_CONTEXT_KEY] || params?.context?.[SCOPE_CONTEXT_KEY];
+    if (!scope) {
+        return { params, scope: null };
+    }
+    const marker = new Set([SCOPE_CONTEXT_KEY]);
+    const cleaned = { ...params };
+    if (params.context) {
+        cleaned.context = contextWithout(params.context, marker);
+    }
+    if (params.kwargs?.context) {
+        cleaned.kwargs = { ...params.kwargs, context: contextWithout(params.kwargs.context, marker) };
+    }
+    return { params: cleaned, scope };
+}
+
+/**
+ * @param {string} url
+ * @returns {{ model: string, method: string } | null}
+ */
+function parseCallKw(url) {
+    if (!url.startsWith(CALL_KW_PREFIX)) {
+        return null;
+    }
+    const [model, method] = url.slice(CALL_KW_PREFIX.length).split("/");
+    return model && method ? { model, method } : null;
+}
+
+/**
+ * Whether a request only reads, and so may be stored online and served offline.
+ *
+ * @param {string} url
+ * @param {Object} params
+ */
+export function isReadRequest(url, params) {
+    if (READ_ROUTES.has(url)) {
+        return true;
+    }
+    const call = parseCallKw(url);
+    return Boolean(call && READ_METHODS.has(params?.method ?? call.method));
+}
+
+/**
+ * The cache key of a read request: route, model, method, arguments and keyword
+ * arguments, with the volatile context keys removed, in a stable JSON form.
+ *
+ * @param {string} url
+ * @param {Object} params
+ * @returns {string}
+ */
+export function readCacheKey(url, params) {
+    const normalized = { ...params };
+    if (normalized.context) {
+        normalized.context = contextWithout(normalized.context, VOLATILE_CONTEXT_KEYS);
+    }
+    if (normalized.kwargs?.context) {
+        normalized.kwargs = {
+            ...normalized.kwargs,
+            context: contextWithout(normalized.kwargs.context, VOLATILE_CONTEXT_KEYS),
+        };
+    }
+    return stableStringify([url, normalized]);
+}
+
+/**
+ * The labels a stored answer is found by when the web client asks what is
+ * available offline:
+ * - `action:<id>`: the action can be loaded (menus, action buttons);
+ * - `view:<action id>:<view type>`: that view of that action showed data;
+ * - `form:<model>:<id>`: the form of that record was opened.
+ *
+ * @param {string} url
+ * @param {Object} params request parameters, without the scope marker
+ * @param {{ action?: number|false, view?: string } | null} scope
+ * @param {any} result
+ * @returns {string[]}
+ */
+export function readCacheTags(url, params, scope, result) {
+    if (url === "/web/action/load") {
+        return result?.id ? [actionTag(result.id)] : [];
+    }
+    const tags = [];
+    if (scope?.action && scope.view) {
+        tags.push(viewTag(scope.action, scope.view));
+    }
+    const call = parseCallKw(url);
+    if (call && scope?.view === "form" && params.method === "web_read" && Array.isArray(params.args?.[0])) {
+        for (const id of params.args[0]) {
+            tags.push(formTag(params.model, id));
+        }
+    }
+    return tags;
+}
+
+/**
+ * Whether a read answer may be stored at all. Actions whose use needs the
+ * server (reports, server actions, URLs) and actions with "Data caching"
+ * switched off are not: offline they are simply unavailable.
+ *
+ * @param {string} url
+ * @param {any} result
+ */
+export function isStorableAnswer(url, result) {
+    if (url === "/web/action/load") {
+        return Boolean(result) && result.data_caching !== false && !SERVER_ONLY_ACTION_TYPES.has(result.type);
+    }
+    return true;
+}
+
+export const actionTag = (actionId) => `action:${actionId}`;
+export const viewTag = (actionId, viewType) => `view:${actionId}:${viewType}`;
+export const formTag = (model, resId) => `form:${model}:${resId}`;

@@ -1,0 +1,306 @@
+/**
+ * Where the web client's data access meets the outbox.
+ *
+ * The ORM service is patched so that every view, whatever its kind:
+ * - reads the local copy: answers (from the server or the read cache) with the
+ *   queued changes laid over them, and records created offline (local ids)
+ *   served from their creation (see local_copy.js);
+ * - deletes, archives and unarchives offline: while offline, when the
+ *   connection is lost during the request, or when the record already has
+ *   queued changes (they must reach the server first), the operation is queued
+ *   and answered as done, so the view carries on as after a server answer.
+ * Saving forms and list rows is handled on the record (record_offline_save_patch.js),
+ * which knows the old values and labels a change needs.
+ *
+ * Failure model: a queued deletion or (un)archiving is answered as done only
+ * once the outbox stored it; a full storage is reported to the user and the
+ * operation answered as not done (see outbox.js for the rest).
+ */
+
+import { ConnectionLostError } from "@web/core/network/rpc";
+import { ORM } from "@web/core/orm_service";
+import { registry } from "@web/core/registry";
+import { patch } from "@web/core/utils/patch";
+import {
+    applyChanges,
+    applyChangesToSearch,
+    changesByRecord,
+    recordOfCreation,
+} from "./local_copy";
+import { ARCHIVE, isLocalId, UNARCHIVE, UNLINK } from "./offline_change";
+import { OutboxFullError } from "./outbox";
+
+/** Names of records seen in answers, kept for the last this many records of each model. */
+const NAMES_KEPT = 5000;
+
+/** The service started last (one per web client, one per unit test) serves the ORM. */
+let activeLocalCopy = null;
+
+patch(ORM.prototype, {
+    webRead(model, ids, kwargs = {}) {
+        if (!activeLocalCopy) {
+            return super.webRead(model, ids, kwargs);
+        }
+        return activeLocalCopy.webRead(model, ids, kwargs, (serverIds) =>
+            super.webRead(model, serverIds, kwargs)
+        );
+    },
+    webSearchRead(model, domain, kwargs = {}) {
+        if (!activeLocalCopy) {
+            return super.webSearchRead(model, domain, kwargs);
+        }
+        return activeLocalCopy.webSearchRead(model, domain, kwargs, () =>
+            super.webSearchRead(model, domain, kwargs)
+        );
+    },
+    unlink(model, ids, kwargs = {}) {
+        if (!activeLocalCopy) {
+            return super.unlink(model, ids, kwargs);
+        }
+        return activeLocalCopy.changeRecords(model, ids, UNLINK, () =>
+            super.unlink(model, ids, kwargs)
+        );
+    },
+    call(model, method, args = [], kwargs = {}) {
+        if (!activeLocalCopy) {
+            return super.call(model, method, args, kwargs);
+        }
+        if (method === "action_archive" || method === "action_unarchive") {
+            const operation = method === "action_archive" ? ARCHIVE : UNARCHIVE;
+            return activeLocalCopy.changeRecords(model, args[0], operation, () =>
+                super.call(model, method, args, kwargs)
+            );
+        }
+        if (method === "name_search") {
+            return activeLocalCopy.nameSearch(model, kwargs, () =>
+                super.call(model, method, args, kwargs)
+            );
+        }
+        if (method === "onchange" && !args[0]?.length) {
+            return activeLocalCopy.loadDefaults(model, () =>
+                super.call(model, method, args, kwargs)
+            );
+        }
+        return super.call(model, method, args, kwargs);
+    },
+});
+
+export const offlineLocalCopyService = {
+    dependencies: [
+        "offline_config",
+        "offline_connectivity",
+        "offline_outbox",
+        "notification",
+        "action",
+    ],
+    start(env, services) {
+        const {
+            offline_config: config,
+            offline_connectivity: connectivity,
+            offline_outbox: outbox,
+        } = services;
+        if (!config.enabled) {
+            activeLocalCopy = null;
+            return { enabled: false };
+        }
+
+        /** model → id → name, from the answers that went through */
+        const names = new Map();
+
+        function rememberNames(model, records) {
+            if (!names.has(model)) {
+                names.set(model, new Map());
+            }
+            const known = names.get(model);
+            for (const record of records) {
+                const name = record.display_name || record.name;
+                if (typeof name === "string" && name) {
+                    known.delete(record.id);
+                    known.set(record.id, name);
+                }
+            }
+            while (known.size > NAMES_KEPT) {
+                known.delete(known.keys().next().value);
+            }
+        }
+
+        function changesOfModel(model) {
+            return outbox.state.changes.filter((change) => change.model === model);
+        }
+
+        function currentAction() {
+            const action = services.action.currentController?.action;
+            return { actionId: action?.id || false, actionName: action?.name || "" };
+        }
+
+        /**
+         * Queues changes, all or none. Resolves to `{ saved: true, changes }`
+         * once stored (a change is null when it cancelled out a queued one), or
+         * to `{ saved: false }` when the storage is full (the user was told).
+         */
+        async function queueChanges(descriptions) {
+            const action = currentAction();
+            try {
+                const changes = await outbox.addAll(
+                    descriptions.map((description) => ({ ...action, ...description }))
+                );
+                return { saved: true, changes };
+            } catch (error) {
+                if (!(error instanceof OutboxFullError)) {
+                    throw error;
+                }
+                services.notification.add(error.userMessage, { type: "danger", sticky: true });
+                return { saved: false };
+            }
+        }
+
+        const localCopy = {
+            enabled: true,
+
+            get isOnline() {
+                return connectivity.status.isOnline;
+            },
+
+            /** Whether changes of this record go to the outbox rather than to the server. */
+            shouldQueue(model, resId) {
+                return (
+                    !connectivity.status.isOnline ||
+                    isLocalId(resId) ||
+                    outbox.hasChanges(model, resId)
+                );
+            },
+
+            /** Whether `error` means the server is out of reach (confirmed by a probe). */
+            async isConnectionLost(error) {
+                return (
+                    error instanceof ConnectionLostError &&
+                    (await connectivity.confirmConnectionLost())
+                );
+            },
+
+            /** Queues one change; see queueChanges. Resolves to `{ saved, change }`. */
+            async queueChange(description) {
+                const { saved, changes } = await queueChanges([description]);
+                return { saved, change: changes?.[0] };
+            },
+
+            recordName(model, resId) {
+                return names.get(model)?.get(resId) || "";
+            },
+
+            /**
+             * Autocompletion of many2one and tags fields. Offline, when the read
+             * cache does not have this very search, it is answered from the
+             * records of that model seen in this tab, by name (the field's
+             * domain cannot be checked: the server checks the value on sync).
+             */
+            async nameSearch(model, kwargs, searchOnServer) {
+                try {
+                    const found = await searchOnServer();
+                    rememberNames(
+                        model,
+                        found.map(([id, display_name]) => ({ id, display_name }))
+                    );
+                    return found;
+                } catch (error) {
+                    if (!(error instanceof ConnectionLostError) || connectivity.status.isOnline) {
+                        throw error;
+                    }
+                }
+                const text = (kwargs.name || "").toLowerCase();
+                const found = [];
+                for (const [id, name] of names.get(model) || []) {
+                    if (found.length >= (kwargs.limit || 8)) {
+                        break;
+                    }
+                    if (name.toLowerCase().includes(text)) {
+                        found.push([id, name]);
+                    }
+                }
+                return found;
+            },
+
+            async webRead(model, ids, kwargs, readFromServer) {
+                const serverIds = ids.filter((id) => !isLocalId(id));
+                const records = serverIds.length ? await readFromServer(serverIds) : [];
+                rememberNames(model, records);
+                const changes = changesOfModel(model);
+                if (!changes.length) {
+                    return records;
+                }
+                const changesOf = changesByRecord(changes);
+                const specification = kwargs.specification || {};
+                const byId = new Map(records.map((record) => [record.id, record]));
+                for (const record of records) {
+                    applyChanges(record, changesOf(record.id), specification);
+                }
+                for (const localId of ids.filter(isLocalId)) {
+                    const creation = outbox.creationOf(localId);
+                    if (creation) {
+                        byId.set(
+                            localId,
+                            recordOfCreation(creation, changesOf(localId), specification)
+                        );
+                    }
+                }
+                return ids.map((id) => byId.get(id)).filter(Boolean);
+            },
+
+            async webSearchRead(model, domain, kwargs, searchOnServer) {
+                const answer = await searchOnServer();
+                rememberNames(model, answer.records);
+                const changes = changesOfModel(model);
+                if (!changes.length) {
+                    return answer;
+                }
+                return applyChangesToSearch(answer, changes, {
+                    domain,
+                    specification: kwargs.specification || {},
+                    context: kwargs.context,
+                    offset: kwargs.offset,
+                });
+            },
+
+            /**
+             * Deletes, archives or unarchives records: on the server when it can
+             * be reached and the records have nothing queued, else in the outbox.
+             * Answers as the server would: true for a deletion, no action for
+             * (un)archiving; false when the change could not be stored.
+             */
+            async changeRecords(model, ids, operation, sendToServer) {
+                if (!ids.some((id) => localCopy.shouldQueue(model, id))) {
+                    try {
+                        return await sendToServer();
+                    } catch (error) {
+                        if (!(await localCopy.isConnectionLost(error))) {
+                            throw error;
+                        }
+                    }
+                }
+                const descriptions = ids.map((resId) => ({
+                    model,
+                    operation,
+                    resId,
+                    recordName:
+                        localCopy.recordName(model, resId) || outbox.creationOf(resId)?.recordName,
+                }));
+                const { saved } = await queueChanges(descriptions);
+                return saved && operation === UNLINK;
+            },
+
+            /** Loads a new record's defaults; remembers that `model` has them (served offline by the read cache). */
+            async loadDefaults(model, loadFromServer) {
+                const wasOnline = connectivity.status.isOnline;
+                const answer = await loadFromServer();
+                if (wasOnline) {
+                    outbox.rememberModelWithDefaults(model).catch(() => {});
+                }
+                return answer;
+            },
+        };
+        activeLocalCopy = localCopy;
+        return localCopy;
+    },
+};
+
+registry.category("services").add("offline_local_copy", offlineLocalCopyService);

@@ -1,0 +1,851 @@
+/**
+ * The outbox: the changes made offline that the server has not applied yet.
+ *
+ * Kept in an IndexedDB database of its own, "offline_mode_outbox:<db>:<uid>",
+ * apart from the read cache: eviction, expiry and a hard refresh clear the
+ * read cache, never this; logging out deletes it, after warning the user when
+ * changes are still waiting. Its stores:
+ * - `changes`: one OfflineChange (see offline_change.js) per uuid, in queue
+ *   order by `seq`;
+ * - `meta`: the counter that gives `seq` and local ids, the real ids of records
+ *   created offline once synced, and the models whose new-record defaults were
+ *   fetched online.
+ *
+ * Nothing lost, nothing twice — what each path guarantees:
+ * - every write below is one IndexedDB transaction: after a crash, a closed tab
+ *   or a hard refresh a change is fully queued or not at all, and the caller
+ *   only tells the user "saved offline" once the transaction committed;
+ * - a full disk or quota aborts the transaction: `addAll` throws OutboxFullError
+ *   and the caller tells the user the change could not be saved offline;
+ * - a change leaves the outbox only when discarded by the user or when the
+ *   server's answer "applied" is stored (`settle`): a crash mid-sync keeps it,
+ *   and sending it again is answered as a replay of the same uuid;
+ * - a change marked `sent` may have been applied with its answer lost: it takes
+ *   no more merges (a later edit becomes a change of its own), so what is sent
+ *   again under its uuid is exactly what the server may already have;
+ *   discarding it (allowed once no request carries it) drops it here, but if
+ *   the lost answer was "applied" the server keeps it: the record then shows
+ *   the server's values, which say so;
+ * - tabs share the database; IndexedDB runs their read-write transactions one
+ *   after the other, so a merge and the sync marking a change `sent` never
+ *   interleave. A BroadcastChannel tells the other tabs to read it again.
+ */
+
+import { markRaw, reactive } from "@odoo/owl";
+import { browser } from "@web/core/browser/browser";
+import { _t } from "@web/core/l10n/translation";
+import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
+import { session } from "@web/session";
+import { formTag } from "./cache_key";
+import {
+    ARCHIVE,
+    CONFLICT,
+    CREATE,
+    isLocalId,
+    isSameValue,
+    newUuid,
+    PENDING,
+    REJECTED,
+    UNARCHIVE,
+    UNLINK,
+    utcNow,
+    WRITE,
+} from "./offline_change";
+
+const SCHEMA_VERSION = 1;
+const COUNTER_KEY = "counter";
+const RESOLVED_IDS_KEY = "resolvedIds";
+const MODELS_WITH_DEFAULTS_KEY = "modelsWithDefaults";
+/** Pins of cached forms wait for a pause of this long in the changes. */
+const PIN_DELAY_MS = 1000;
+/** Real ids of records created offline are remembered for the last this many. */
+const RESOLVED_IDS_KEPT = 200;
+
+export function outboxDatabaseName(odooDatabase, userId) {
+    return `offline_mode_outbox:${odooDatabase}:${userId}`;
+}
+
+export class OutboxFullError extends Error {
+    constructor(cause) {
+        super("The browser storage is full: the change could not be queued.", { cause });
+    }
+
+    /** What the user is told. */
+    get userMessage() {
+        return _t(
+            "Your change could not be saved offline: this browser's storage is full. It is still on screen; free some space or reconnect, then save again."
+        );
+    }
+}
+
+// -----------------------------------------------------------------------------
+// Merging: pure, on the queue as a list
+// -----------------------------------------------------------------------------
+
+/** Local ids (records created offline) a change's values point to. */
+function localIdsIn(values, fields) {
+    const ids = [];
+    for (const [name, value] of Object.entries(values || {})) {
+        const type = fields[name]?.type;
+        if (type === "many2one" && value && isLocalId(value.id)) {
+            ids.push(value.id);
+        } else if (type === "many2many") {
+            ids.push(...(value || []).map((record) => record.id).filter(isLocalId));
+        }
+    }
+    return ids;
+}
+
+/**
+ * Whether `values` may be merged into `target`: every record created offline
+ * they point to must be created before it, or the server would meet the
+ * reference before the creation.
+ */
+function canTakeValues(queue, target, values, fields) {
+    return localIdsIn(values, fields).every((localId) => {
+        const creation = queue.find(
+            (change) => change.operation === CREATE && change.resId === localId
+        );
+        return creation && creation.seq < target.seq && localId !== target.resId;
+    });
+}
+
+/** Open: the server gave a definite answer or never saw it; it may still change. */
+function isOpen(change) {
+    return !change.sent;
+}
+
+/** Fields whose new value is the one they had before are no change. */
+function withoutUnchangedFields(change) {
+    const values = {};
+    for (const [name, value] of Object.entries(change.values)) {
+        if (
+            !(name in change.original) ||
+            !isSameValue(change.fields[name].type, change.original[name], value)
+        ) {
+            values[name] = value;
+        }
+    }
+    const original = Object.fromEntries(
+        Object.keys(values).map((name) => [name, change.original[name]])
+    );
+    return { ...change, values, original };
+}
+
+function reopened(change) {
+    return { ...change, status: PENDING, error: null, conflicts: null, force: false };
+}
+
+/**
+ * What queueing `change` does to the queue: the changes to write (a change
+ * without `seq` goes to the end) and the uuids to delete.
+ *
+ * Rules: edits of a record merge into its open edit (the first original values
+ * kept) or into its open creation; deleting a record created offline removes
+ * its creation and every change of it; archiving and unarchiving cancel out.
+ *
+ * @param {import("./offline_change").OfflineChange[]} queue in order
+ * @param {import("./offline_change").OfflineChange} change new, without seq
+ * @returns {{ put: Object[], remove: string[] }}
+ */
+export function planEnqueue(queue, change) {
+    const ofRecord = queue.filter(
+        (queued) => queued.model === change.model && queued.resId === change.resId
+    );
+    const openCreation = ofRecord.find((queued) => queued.operation === CREATE && isOpen(queued));
+    const latest = (operation) => ofRecord.findLast((queued) => queued.operation === operation);
+
+    switch (change.operation) {
+        case CREATE:
+            return { put: [change], remove: [] };
+        case WRITE: {
+            if (openCreation && canTakeValues(queue, openCreation, change.values, change.fields)) {
+                const merged = {
+                    ...reopened(openCreation),
+                    values: { ...openCreation.values, ...change.values },
+                    fields: { ...openCreation.fields, ...change.fields },
+                    recordName: change.recordName || openCreation.recordName,
+                    madeAt: change.madeAt,
+                };
+                return { put: [merged], remove: [] };
+            }
+            const openWrite = ofRecord.findLast(
+                (queued) => queued.operation === WRITE && isOpen(queued)
+            );
+            if (openWrite && canTakeValues(queue, openWrite, change.values, change.fields)) {
+                const merged = withoutUnchangedFields({
+                    ...reopened(openWrite),
+                    values: { ...openWrite.values, ...change.values },
+                    original: { ...change.original, ...openWrite.original },
+                    fields: { ...openWrite.fields, ...change.fields },
+                    recordName: change.recordName || openWrite.recordName,
+                    madeAt: change.madeAt,
+                });
+                return Object.keys(merged.values).length
+                    ? { put: [merged], remove: [] }
+                    : { put: [], remove: [openWrite.uuid] };
+            }
+            const trimmed = withoutUnchangedFields(change);
+            return { put: Object.keys(trimmed.values).length ? [trimmed] : [], remove: [] };
+        }
+        case UNLINK: {
+            if (openCreation) {
+                return { put: [], remove: ofRecord.map((queued) => queued.uuid) };
+            }
+            if (latest(UNLINK)) {
+                return { put: [], remove: [] };
+            }
+            // Archiving a record about to be deleted is moot; its edits stay, so
+            // that discarding the deletion gives back the record as edited.
+            const moot = ofRecord.filter(
+                (queued) => [ARCHIVE, UNARCHIVE].includes(queued.operation) && isOpen(queued)
+            );
+            return { put: [change], remove: moot.map((queued) => queued.uuid) };
+        }
+        case ARCHIVE:
+        case UNARCHIVE: {
+            const opposite = change.operation === ARCHIVE ? UNARCHIVE : ARCHIVE;
+            const last = ofRecord.findLast((queued) =>
+                [ARCHIVE, UNARCHIVE].includes(queued.operation)
+            );
+            if (last?.operation === change.operation) {
+                return { put: [], remove: [] };
+            }
+            if (last?.operation === opposite && isOpen(last)) {
+                return { put: [], remove: [last.uuid] };
+            }
+            return { put: [change], remove: [] };
+        }
+    }
+    throw new Error(`Unknown operation ${change.operation}`);
+}
+
+/**
+ * A change with a created record's local id replaced by its real id (in the
+ * record it changes and in the values that point to it).
+ */
+function withRealId(change, localId, realId) {
+    const replaceRecord = (record) => (record?.id === localId ? { ...record, id: realId } : record);
+    const values = {};
+    for (const [name, value] of Object.entries(change.values)) {
+        values[name] = Array.isArray(value) ? value.map(replaceRecord) : replaceRecord(value);
+    }
+    return { ...change, resId: change.resId === localId ? realId : change.resId, values };
+}
+
+/** A change with the local ids of records created offline and synced since replaced by their real ids. */
+function withResolvedIds(change, resolvedIds) {
+    let resolved = change;
+    for (const [localId, realId] of Object.entries(resolvedIds)) {
+        resolved = withRealId(resolved, Number(localId), realId);
+    }
+    return resolved;
+}
+
+// -----------------------------------------------------------------------------
+// Storage
+// -----------------------------------------------------------------------------
+
+function requestResult(request) {
+    return new Promise((resolve, reject) => {
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+    });
+}
+
+/**
+ * Runs `work` in one transaction; resolves with its result once committed.
+ * `work` may only await requests of that transaction.
+ */
+async function inTransaction(db, mode, work) {
+    const transaction = db.transaction(["changes", "meta"], mode);
+    const committed = new Promise((resolve, reject) => {
+        transaction.oncomplete = resolve;
+        transaction.onabort = () =>
+            reject(transaction.error || new DOMException("Transaction aborted", "AbortError"));
+    });
+    let result;
+    try {
+        result = await work(transaction.objectStore("changes"), transaction.objectStore("meta"));
+    } catch (error) {
+        try {
+            transaction.abort();
+        } catch {
+            // already finished
+        }
+        await committed.catch(() => {});
+        throw error;
+    }
+    await committed;
+    return result;
+}
+
+async function readMeta(meta, key, fallback) {
+    const record = await requestResult(meta.get(key));
+    return record ? record.value : fallback;
+}
+
+export class OutboxStore {
+    constructor(name) {
+        this.name = name;
+        this._db = null;
+    }
+
+    database() {
+        if (!this._db) {
+            this._db = new Promise((resolve, reject) => {
+                const request = indexedDB.open(this.name, SCHEMA_VERSION);
+                request.onupgradeneeded = () => {
+                    const changes = request.result.createObjectStore("changes", {
+                        keyPath: "uuid",
+                    });
+                    changes.createIndex("seq", "seq", { unique: true });
+                    changes.createIndex("resId", "resId");
+                    request.result.createObjectStore("meta", { keyPath: "key" });
+                };
+                request.onsuccess = () => {
+                    const db = request.result;
+                    db.onversionchange = () => {
+                        db.close();
+                        this._db = null;
+                    };
+                    resolve(db);
+                };
+                request.onerror = () => reject(request.error);
+            });
+            this._db.catch(() => (this._db = null));
+        }
+        return this._db;
+    }
+
+    async close() {
+        const db = await this._db?.catch(() => null);
+        this._db = null;
+        db?.close();
+    }
+
+    /** @returns {Promise<import("./offline_change").OfflineChange[]>} in queue order */
+    async all() {
+        const db = await this.database();
+        return inTransaction(db, "readonly", (changes) =>
+            requestResult(changes.index("seq").getAll())
+        );
+    }
+
+    /**
+     * Queues changes (see planEnqueue), in one transaction: all or none. A
+     * creation gets its local id here. Only the changes of the same record and
+     * the creations the values point to are read: queueing costs the same with
+     * 10 or 10,000 changes queued.
+     *
+     * @param {Object[]} newChanges
+     * @returns {Promise<{ queued: Array<Object|null>, put: Object[], remove: string[] }>}
+     *   `queued[i]`: what `newChanges[i]` became (null when it cancelled out)
+     */
+    async enqueue(newChanges) {
+        const db = await this.database();
+        try {
+            return await inTransaction(db, "readwrite", async (changes, meta) => {
+                let counter = await readMeta(meta, COUNTER_KEY, 0);
+                const put = new Map();
+                const removed = new Set();
+                const queued = [];
+                for (const change of newChanges) {
+                    const resIds = new Set(localIdsIn(change.values, change.fields));
+                    if (change.resId !== undefined) {
+                        resIds.add(change.resId);
+                    }
+                    const related = (
+                        await Promise.all(
+                            [...resIds].map((resId) =>
+                                requestResult(changes.index("resId").getAll(resId))
+                            )
+                        )
+                    ).flat();
+                    related.sort((a, b) => a.seq - b.seq);
+                    const plan = planEnqueue(related, change);
+                    for (const planned of plan.put) {
+                        if (planned.seq === undefined) {
+                            planned.seq = ++counter;
+                            if (planned.operation === CREATE) {
+                                planned.resId = -planned.seq;
+                            }
+                        }
+                        changes.put(planned);
+                        put.set(planned.uuid, planned);
+                        removed.delete(planned.uuid);
+                    }
+                    for (const uuid of plan.remove) {
+                        changes.delete(uuid);
+                        put.delete(uuid);
+                        removed.add(uuid);
+                    }
+                    queued.push(
+                        plan.put.find((planned) => planned.uuid === change.uuid) ||
+                            plan.put[0] ||
+                            null
+                    );
+                }
+                meta.put({ key: COUNTER_KEY, value: counter });
+                return { queued, put: [...put.values()], remove: [...removed] };
+            });
+        } catch (error) {
+            throw error?.name === "QuotaExceededError" ? new OutboxFullError(error) : error;
+        }
+    }
+
+    /**
+     * Deletes a change; a creation takes the changes of its record along.
+     *
+     * @returns {Promise<{ put: Object[], remove: string[] }>}
+     */
+    async remove(uuid) {
+        const db = await this.database();
+        return inTransaction(db, "readwrite", async (changes) => {
+            const change = await requestResult(changes.get(uuid));
+            if (!change) {
+                return { put: [], remove: [] };
+            }
+            const removed =
+                change.operation === CREATE
+                    ? (await requestResult(changes.index("resId").getAll(change.resId))).map(
+                          (other) => other.uuid
+                      )
+                    : [uuid];
+            removed.forEach((removedUuid) => changes.delete(removedUuid));
+            return { put: [], remove: removed };
+        });
+    }
+
+    /**
+     * Rewrites one change with `update(change)`.
+     *
+     * @returns {Promise<{ put: Object[], remove: string[] }>}
+     */
+    async update(uuid, update) {
+        const db = await this.database();
+        return inTransaction(db, "readwrite", async (changes) => {
+            const change = await requestResult(changes.get(uuid));
+            if (!change) {
+                return { put: [], remove: [] };
+            }
+            const updated = update(change);
+            changes.put(updated);
+            return { put: [updated], remove: [] };
+        });
+    }
+
+    /**
+     * The next changes to send, at most `limit`, in order, marked `sent`:
+     * pending ones, including those sent before without an answer.
+     *
+     * @returns {Promise<{ batch: Object[], put: Object[], remove: string[] }>}
+     */
+    async takeBatch(limit) {
+        const db = await this.database();
+        return inTransaction(db, "readwrite", async (changes) => {
+            const queue = await requestResult(changes.index("seq").getAll());
+            const batch = queue.filter((change) => change.status === PENDING).slice(0, limit);
+            const marked = batch.filter((change) => !change.sent);
+            for (const change of marked) {
+                change.sent = true;
+                changes.put(change);
+            }
+            return { batch, put: marked, remove: [] };
+        });
+    }
+
+    /**
+     * Stores the server's answers, in one transaction: applied changes leave
+     * the queue (a creation's real id replaces its local id in the others);
+     * conflicts and rejections stay, open again, with the server's reasons.
+     *
+     * @param {Array<{ uuid: string, status: string, res_id: number|null, conflicts?: Array, error?: Object }>} results
+     * @returns {Promise<{ applied: Object[], resolvedIds: Object<number, number>, put: Object[], remove: string[] }>}
+     */
+    async settle(results) {
+        const db = await this.database();
+        return inTransaction(db, "readwrite", async (changes, meta) => {
+            const queue = await requestResult(changes.index("seq").getAll());
+            const byUuid = new Map(queue.map((change) => [change.uuid, change]));
+            const applied = [];
+            const updated = new Map();
+            const newlyResolved = {};
+            for (const result of results) {
+                const change = byUuid.get(result.uuid);
+                if (!change) {
+                    continue; // discarded meanwhile
+                }
+                if (result.status === "applied") {
+                    changes.delete(change.uuid);
+                    byUuid.delete(change.uuid);
+                    applied.push({
+                        ...change,
+                        resId: change.operation === CREATE ? result.res_id : change.resId,
+                    });
+                    if (change.operation === CREATE) {
+                        newlyResolved[change.resId] = result.res_id;
+                    }
+                } else {
+                    const settled = {
+                        ...change,
+                        sent: false,
+                        status: result.status === CONFLICT ? CONFLICT : REJECTED,
+                        conflicts: result.conflicts || null,
+                        error: result.error || null,
+                    };
+                    byUuid.set(change.uuid, settled);
+                    updated.set(change.uuid, settled);
+                }
+            }
+            if (Object.keys(newlyResolved).length) {
+                for (const change of byUuid.values()) {
+                    const resolved = withResolvedIds(change, newlyResolved);
+                    if (JSON.stringify(resolved) !== JSON.stringify(change)) {
+                        updated.set(change.uuid, resolved);
+                    }
+                }
+                const known = await readMeta(meta, RESOLVED_IDS_KEY, {});
+                const resolvedIds = Object.fromEntries(
+                    Object.entries({ ...known, ...newlyResolved }).slice(-RESOLVED_IDS_KEPT)
+                );
+                meta.put({ key: RESOLVED_IDS_KEY, value: resolvedIds });
+            }
+            updated.forEach((change) => changes.put(change));
+            return {
+                applied,
+                resolvedIds: newlyResolved,
+                put: [...updated.values()],
+                remove: applied.map((change) => change.uuid),
+            };
+        });
+    }
+
+    async resolvedIds() {
+        const db = await this.database();
+        return inTransaction(db, "readonly", (_changes, meta) =>
+            readMeta(meta, RESOLVED_IDS_KEY, {})
+        );
+    }
+
+    async deleteDatabase() {
+        await this.close();
+        await new Promise((resolve, reject) => {
+            const request = indexedDB.deleteDatabase(this.name);
+            request.onsuccess = resolve;
+            request.onerror = () => reject(request.error);
+        });
+    }
+
+    async modelsWithDefaults() {
+        const db = await this.database();
+        return inTransaction(db, "readonly", (_changes, meta) =>
+            readMeta(meta, MODELS_WITH_DEFAULTS_KEY, [])
+        );
+    }
+
+    async addModelWithDefaults(model) {
+        const db = await this.database();
+        return inTransaction(db, "readwrite", async (_changes, meta) => {
+            const models = new Set(await readMeta(meta, MODELS_WITH_DEFAULTS_KEY, []));
+            models.add(model);
+            meta.put({ key: MODELS_WITH_DEFAULTS_KEY, value: [...models] });
+        });
+    }
+}
+
+// -----------------------------------------------------------------------------
+// Service
+// -----------------------------------------------------------------------------
+
+/**
+ * The outbox of the current user, with a reactive copy of its content for the
+ * interface (`changes`, in queue order).
+ */
+export const offlineOutboxService = {
+    dependencies: ["offline_config", "offline_read_cache"],
+    start(env, { offline_config: config, offline_read_cache: readCache }) {
+        const state = reactive({
+            /**
+             * The queue, in order; replaced as a whole on each change, its
+             * changes never modified (so it is kept raw: no deep reactivity).
+             * @type {import("./offline_change").OfflineChange[]}
+             */
+            changes: markRaw([]),
+            /** changes waiting to be sent */
+            pendingCount: 0,
+            /** changes the server refused (conflict or rejected) */
+            failedCount: 0,
+            /** local id → real id, for records created offline and synced since */
+            resolvedIds: {},
+            /** models whose new-record defaults were fetched online: they can be created offline */
+            modelsWithDefaults: new Set(),
+        });
+        if (!config.enabled) {
+            return makeDisabledOutbox(state);
+        }
+        const name = outboxDatabaseName(session.db, user.userId);
+        const store = new OutboxStore(name);
+        const channel = new BroadcastChannel(name);
+        /** "model,resId" → its changes in order, and local id → creation: lookups for every view */
+        let changesByRecord = new Map();
+        let creations = new Map();
+        /** form tags this tab asked the read cache to keep (see cache_key.js); "model,resId" → tag to look at */
+        const pinnedTags = new Set();
+        const recordsToCheck = new Map();
+        let pinTimer = null;
+
+        function setChanges(changes) {
+            state.changes = markRaw(changes);
+            state.pendingCount = changes.filter((change) => change.status === PENDING).length;
+            state.failedCount = changes.length - state.pendingCount;
+            changesByRecord = new Map();
+            creations = new Map();
+            for (const change of changes) {
+                const key = `${change.model},${change.resId}`;
+                if (!changesByRecord.has(key)) {
+                    changesByRecord.set(key, []);
+                }
+                changesByRecord.get(key).push(change);
+                if (change.operation === CREATE) {
+                    creations.set(change.resId, change);
+                }
+            }
+        }
+
+        async function refresh() {
+            const [changes, resolvedIds, models] = await Promise.all([
+                store.all(),
+                store.resolvedIds(),
+                store.modelsWithDefaults(),
+            ]);
+            setChanges(changes);
+            state.resolvedIds = resolvedIds;
+            state.modelsWithDefaults = new Set(models);
+        }
+
+        /**
+         * After a write of this tab: the same edits on the reactive copy (no
+         * need to read the database again), the cached data of changed records
+         * kept through eviction, and the other tabs told to read it again.
+         */
+        function applyEdits({ put, remove }) {
+            if (!put.length && !remove.length) {
+                return;
+            }
+            const removed = new Set(remove);
+            const byUuid = new Map();
+            for (const change of state.changes) {
+                if (!removed.has(change.uuid)) {
+                    byUuid.set(change.uuid, change);
+                }
+            }
+            const touched = state.changes.filter((change) => removed.has(change.uuid));
+            for (const change of put) {
+                byUuid.set(change.uuid, change);
+                touched.push(change);
+            }
+            setChanges([...byUuid.values()].sort((a, b) => a.seq - b.seq));
+            channel.postMessage({ type: "changed" });
+            for (const { model, resId } of touched) {
+                if (!isLocalId(resId)) {
+                    recordsToCheck.set(`${model},${resId}`, formTag(model, resId));
+                }
+            }
+            browser.clearTimeout(pinTimer);
+            pinTimer = browser.setTimeout(updatePins, PIN_DELAY_MS);
+        }
+
+        /**
+         * Asks the read cache to keep (or no longer keep) the cached forms of
+         * records with changes. Done after a burst of changes, not in the way
+         * of each save: a record's form stays cached meanwhile anyway (recently used).
+         */
+        function updatePins() {
+            for (const [record, tag] of recordsToCheck) {
+                const isChanged = changesByRecord.has(record);
+                if (isChanged && !pinnedTags.has(tag)) {
+                    pinnedTags.add(tag);
+                    readCache.pin(tag).catch(() => {});
+                } else if (!isChanged && pinnedTags.has(tag)) {
+                    pinnedTags.delete(tag);
+                    readCache.unpin(tag).catch(() => {});
+                }
+            }
+            recordsToCheck.clear();
+        }
+
+        /**
+         * Asks the browser not to clear this site's storage when the disk runs
+         * low (it may do so otherwise, outbox included), once changes wait in it.
+         */
+        let persistenceAsked = false;
+        function askForPersistentStorage() {
+            if (!persistenceAsked) {
+                persistenceAsked = true;
+                browser.navigator.storage?.persist?.().catch(() => {});
+            }
+        }
+
+        // Another tab changed the outbox: read it again (once for a burst of changes).
+        let isRefreshing = false;
+        let refreshAgain = false;
+        channel.onmessage = async ({ data }) => {
+            if (data?.type !== "changed") {
+                return;
+            }
+            if (isRefreshing) {
+                refreshAgain = true;
+                return;
+            }
+            isRefreshing = true;
+            do {
+                refreshAgain = false;
+                await refresh();
+            } while (refreshAgain);
+            isRefreshing = false;
+        };
+
+        const ready = refresh().catch((error) =>
+            console.error("offline_mode: cannot read the outbox", error)
+        );
+
+        const outbox = {
+            state,
+            ready,
+
+            /**
+             * Queues changes made offline, each merged with those of its record.
+             * Resolves once they are all stored, to each change as queued (null
+             * when it cancelled out). Throws OutboxFullError when the browser
+             * storage is full: then none is queued.
+             *
+             * @param {Array<{ model: string, operation: string, resId?: number, values?: Object, original?: Object,
+             *   fields?: Object, recordName?: string, actionId?: number|false, actionName?: string }>} descriptions
+             */
+            async addAll(descriptions) {
+                await ready;
+                const madeAt = utcNow();
+                const changes = descriptions.map((description) =>
+                    withResolvedIds(
+                        {
+                            values: {},
+                            original: {},
+                            fields: {},
+                            recordName: "",
+                            actionId: false,
+                            actionName: "",
+                            ...description,
+                            uuid: newUuid(),
+                            madeAt,
+                            status: PENDING,
+                            sent: false,
+                            force: false,
+                            error: null,
+                            conflicts: null,
+                        },
+                        state.resolvedIds
+                    )
+                );
+                const { queued, ...edits } = await store.enqueue(changes);
+                applyEdits(edits);
+                env.bus.trigger("OFFLINE_MODE:CHANGE_QUEUED");
+                askForPersistentStorage();
+                return queued;
+            },
+
+            /** One change: see addAll. */
+            async add(description) {
+                return (await outbox.addAll([description]))[0];
+            },
+
+            /** Drops a change (and, for a creation, the changes of its record): the local copy goes back. */
+            async discard(uuid) {
+                const edits = await store.remove(uuid);
+                const records = state.changes
+                    .filter((change) => edits.remove.includes(change.uuid))
+                    .map(({ model, resId }) => ({ model, resId }));
+                applyEdits(edits);
+                env.bus.trigger("OFFLINE_MODE:CHANGES_DISCARDED", { records });
+            },
+
+            /** "Keep mine" on a conflict: sent again, applied over the other edit. */
+            async keepMine(uuid) {
+                applyEdits(
+                    await store.update(uuid, (change) => ({
+                        ...change,
+                        status: PENDING,
+                        force: true,
+                        conflicts: null,
+                    }))
+                );
+                env.bus.trigger("OFFLINE_MODE:CHANGE_QUEUED");
+            },
+
+            /** Changes queued for a record, in order. */
+            changesOf(model, resId) {
+                return changesByRecord.get(`${model},${resId}`) || [];
+            },
+
+            hasChanges(model, resId) {
+                return changesByRecord.has(`${model},${resId}`);
+            },
+
+            /** The creation a record created offline came from. */
+            creationOf(localId) {
+                return creations.get(localId);
+            },
+
+            async rememberModelWithDefaults(model) {
+                if (!state.modelsWithDefaults.has(model)) {
+                    await store.addModelWithDefaults(model);
+                    state.modelsWithDefaults.add(model);
+                    channel.postMessage({ type: "changed" });
+                }
+            },
+
+            // For the sync client.
+            async takeBatch(limit) {
+                const { batch, ...edits } = await store.takeBatch(limit);
+                applyEdits(edits);
+                return batch;
+            },
+            async settle(results) {
+                const { applied, resolvedIds, ...edits } = await store.settle(results);
+                Object.assign(state.resolvedIds, resolvedIds);
+                applyEdits(edits);
+                return { applied, resolvedIds };
+            },
+            refresh,
+
+            /** Deletes the outbox of this user from this browser (logout, after a warning). */
+            async deleteAll() {
+                await store.deleteDatabase();
+                setChanges([]);
+            },
+        };
+        browser.addEventListener("beforeunload", (event) => {
+            if (state.changes.length) {
+                // The browser asks the user to confirm leaving: the changes are
+                // kept either way, but will not sync until the app is opened again.
+                event.preventDefault();
+                event.returnValue = "";
+            }
+        });
+        return outbox;
+    },
+};
+
+/** Offline mode off: an empty queue, for the markers views show anyway. */
+function makeDisabledOutbox(state) {
+    return { state, changesOf: () => [] };
+}
+
+registry.category("services").add("offline_outbox", offlineOutboxService);
+
+// Logging out warns about unsynced changes, then deletes them (see the user menu patch).
+registry.category("offline_mode_user_data").add("outbox", {
+    countUnsyncedChanges: (env) => env.services.offline_outbox.state.changes.length,
+    deleteData: (env) => env.services.offline_outbox.deleteAll(),
+});

@@ -1,0 +1,301 @@
+/**
+ * The sync client: sends the outbox to `/offline_mode/sync` when the server is
+ * reachable, in order, in batches of at most `max_batch` changes.
+ *
+ * It starts by itself: when the connection returns, when a change is queued
+ * while online, when the page opens with changes queued, and again after a
+ * failure, with backoff; "Sync now" (`syncNow`) retries at once.
+ *
+ * Nothing lost, nothing twice:
+ * - one tab syncs at a time: a Web Lock ("offline_mode_sync:<db>:<uid>") is
+ *   held while sending; the other tabs wait for it to be free and look again
+ *   (so a tab closed mid-sync is taken over), and follow through a
+ *   BroadcastChannel of the same name. Without Web Locks (plain http outside
+ *   localhost) each tab may send: the server answers a uuid it has seen with a
+ *   replay, so nothing is applied twice, only sent twice;
+ * - a crash or a closed tab mid-sync leaves the batch in the outbox, marked
+ *   `sent`; the next sync sends it again with the same uuids, and the server
+ *   answers what it already applied as a replay;
+ * - a lost response (connection cut after the server committed) is the same
+ *   case: the batch stays, the resend is a replay;
+ * - only the server's answer, stored in one transaction (outbox `settle`),
+ *   takes a change out of the outbox.
+ */
+
+import { reactive, useState } from "@odoo/owl";
+import { browser } from "@web/core/browser/browser";
+import { _t } from "@web/core/l10n/translation";
+import { ConnectionLostError, rpc, RPCError } from "@web/core/network/rpc";
+import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
+import { useService } from "@web/core/utils/hooks";
+import { session } from "@web/session";
+import { MissingCreationError, newUuid, toSyncPayload } from "./offline_change";
+
+export const SYNC_URL = "/offline_mode/sync";
+/** Waits between failed attempts; the last one repeats. */
+export const RETRY_DELAYS_MS = [2000, 5000, 15000, 30000, 60000];
+const CLIENT_ID_KEY = "offline_mode.client_id";
+/** The server refused the request as a whole (e.g. too large): smaller batches may pass. */
+const BATCH_REFUSED = "offline_mode.batch_refused";
+
+/** The id of this browser profile for the server's ledger (one per profile, kept in localStorage). */
+export function clientId() {
+    let id = browser.localStorage.getItem(CLIENT_ID_KEY);
+    if (!id) {
+        id = newUuid();
+        browser.localStorage.setItem(CLIENT_ID_KEY, id);
+    }
+    return id;
+}
+
+function syncLockName() {
+    return `offline_mode_sync:${session.db}:${user.userId}`;
+}
+
+/**
+ * Runs `work` holding the sync lock of this user; waits while another tab
+ * holds it (when that tab is done, or closed, the work finds what is left).
+ */
+function withSyncLock(name, work) {
+    const locks = browser.navigator.locks;
+    return locks ? locks.request(name, work) : work();
+}
+
+export const offlineSyncService = {
+    dependencies: ["offline_config", "offline_connectivity", "offline_outbox"],
+    start(
+        env,
+        { offline_config: config, offline_connectivity: connectivity, offline_outbox: outbox }
+    ) {
+        const state = reactive({
+            /** this tab or another one is sending changes */
+            isSyncing: false,
+            /** uuids being sent: they cannot be discarded until answered */
+            inFlight: [],
+            /** why the last attempt failed, until one succeeds */
+            lastError: null,
+            /** when the next attempt after a failure is due */
+            retryAt: null,
+        });
+        if (!config.enabled) {
+            return { state };
+        }
+        const lockName = syncLockName();
+        const channel = new BroadcastChannel(lockName);
+        let running = null;
+        let followUp = null;
+        let attempt = 0;
+        let retryTimer = null;
+
+        function scheduleRetry() {
+            browser.clearTimeout(retryTimer);
+            const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)];
+            attempt++;
+            state.retryAt = new Date(Date.now() + delay);
+            retryTimer = browser.setTimeout(() => {
+                state.retryAt = null;
+                drainSoon();
+            }, delay);
+        }
+
+        function hasChangesToSend() {
+            return outbox.state.pendingCount > 0;
+        }
+
+        /** The payloads of a batch; a change that cannot be sent is answered here as rejected. */
+        function payloadsOf(batch) {
+            const uuidOfLocalId = (localId) => outbox.creationOf(localId)?.uuid;
+            const payloads = [];
+            const refused = [];
+            for (const change of batch) {
+                try {
+                    payloads.push(toSyncPayload(change, uuidOfLocalId));
+                } catch (error) {
+                    if (!(error instanceof MissingCreationError)) {
+                        throw error;
+                    }
+                    refused.push(rejection(change.uuid, "dependency_failed", error.message));
+                }
+            }
+            return { payloads, refused };
+        }
+
+        async function sendBatches() {
+            let batchSize = config.max_batch;
+            while (connectivity.status.isOnline) {
+                const batch = await outbox.takeBatch(batchSize);
+                if (!batch.length) {
+                    return;
+                }
+                const uuids = batch.map((change) => change.uuid);
+                state.inFlight = uuids;
+                channel.postMessage({ type: "sending", uuids });
+                const { payloads, refused } = payloadsOf(batch);
+                let results = refused;
+                if (payloads.length) {
+                    try {
+                        const answer = await rpc(
+                            SYNC_URL,
+                            { client_id: clientId(), changes: payloads },
+                            { silent: true }
+                        );
+                        results = [...refused, ...answer.results];
+                    } catch (error) {
+                        if (!(error instanceof RPCError && error.data?.name === BATCH_REFUSED)) {
+                            throw error;
+                        }
+                        if (batch.length > 1) {
+                            batchSize = Math.ceil(batch.length / 2);
+                            continue;
+                        }
+                        // A single change the server will never take: shown as rejected, never dropped.
+                        results = [rejection(batch[0].uuid, "bad_request", error.message)];
+                    }
+                }
+                const { applied, resolvedIds } = await outbox.settle(results);
+                const synced = {
+                    records: applied.map(({ model, resId }) => ({ model, resId })),
+                    resolvedIds,
+                };
+                channel.postMessage({ type: "synced", ...synced });
+                env.bus.trigger("OFFLINE_MODE:SYNCED", synced);
+            }
+        }
+
+        async function drain() {
+            await outbox.ready;
+            if (!connectivity.status.isOnline || !hasChangesToSend()) {
+                return;
+            }
+            browser.clearTimeout(retryTimer);
+            state.retryAt = null;
+            await withSyncLock(lockName, async () => {
+                if (!connectivity.status.isOnline) {
+                    return;
+                }
+                state.isSyncing = true;
+                try {
+                    await sendBatches();
+                    attempt = 0;
+                    state.lastError = null;
+                } catch (error) {
+                    const isConnectionLost = error instanceof ConnectionLostError;
+                    state.lastError = isConnectionLost
+                        ? _t("The server could not be reached.")
+                        : error.message || String(error);
+                    if (isConnectionLost) {
+                        connectivity.confirmConnectionLost();
+                    }
+                    scheduleRetry();
+                } finally {
+                    state.isSyncing = false;
+                    state.inFlight = [];
+                    channel.postMessage({ type: "idle" });
+                }
+            });
+        }
+
+        /**
+         * Starts draining; while a drain runs, one more follows it (changes
+         * queued meanwhile may have missed it). Resolves when the drain it
+         * started or scheduled is over.
+         */
+        function drainSoon() {
+            if (!running) {
+                running = drain().finally(() => (running = null));
+                return running;
+            }
+            followUp ||= running
+                .catch(() => {})
+                .then(() => {
+                    followUp = null;
+                    return drainSoon();
+                });
+            return followUp;
+        }
+
+        channel.onmessage = ({ data }) => {
+            if (data?.type === "sending") {
+                state.isSyncing = true;
+                state.inFlight = data.uuids;
+            } else if (data?.type === "idle") {
+                state.isSyncing = false;
+                state.inFlight = [];
+            } else if (data?.type === "synced") {
+                outbox.refresh().then(() => env.bus.trigger("OFFLINE_MODE:SYNCED", data));
+            }
+        };
+        env.bus.addEventListener("OFFLINE_MODE:CONNECTIVITY_CHANGED", ({ detail }) => {
+            if (detail.isOnline) {
+                attempt = 0;
+                drainSoon();
+            }
+        });
+        env.bus.addEventListener("OFFLINE_MODE:CHANGE_QUEUED", () => drainSoon());
+        drainSoon();
+
+        return {
+            state,
+            /** Tries at once: probes the server if offline, then sends what is queued. */
+            async syncNow() {
+                attempt = 0;
+                if (!connectivity.status.isOnline && !(await connectivity.probeNow())) {
+                    return;
+                }
+                await drainSoon();
+            },
+        };
+    },
+};
+
+function rejection(uuid, code, message) {
+    return { uuid, status: "rejected", res_id: null, replayed: false, error: { code, message } };
+}
+
+/**
+ * What the offline mode button shows: the phase, its label, and how many
+ * changes wait or failed. Re-renders the component when any of them changes.
+ */
+export function useSyncStatus() {
+    const connectivity = useState(useService("offline_connectivity").status);
+    const outbox = useState(useService("offline_outbox").state);
+    const sync = useState(useService("offline_sync").state);
+    return {
+        get pendingCount() {
+            return outbox.pendingCount;
+        },
+        get failedCount() {
+            return outbox.failedCount;
+        },
+        get isSyncing() {
+            return sync.isSyncing;
+        },
+        get lastError() {
+            return sync.lastError;
+        },
+        /** "offline", "syncing", "issues" or "synced" (nothing to show) */
+        get phase() {
+            if (!connectivity.isOnline) {
+                return "offline";
+            }
+            if (this.pendingCount && !sync.lastError) {
+                return "syncing";
+            }
+            if (this.failedCount || this.pendingCount) {
+                return "issues";
+            }
+            return "synced";
+        },
+        get label() {
+            return {
+                offline: _t("Working offline"),
+                syncing: _t("Syncing"),
+                issues: _t("Sync issues"),
+                synced: "",
+            }[this.phase];
+        },
+    };
+}
+
+registry.category("services").add("offline_sync", offlineSyncService);

@@ -1,0 +1,49 @@
+import { patch } from "@web/core/utils/patch";
+import { ActionMenus } from "@web/search/action_menus/action_menus";
+import { CogMenu } from "@web/search/cog_menu/cog_menu";
+import { notAvailableOfflineText, useOfflineAvailability } from "../core/offline_hooks";
+
+/**
+ * Offline, the reports and the actions bound to the model (server actions,
+ * links) of the cog menu are grayed out: they all need the server.
+ */
+patch(ActionMenus.prototype, {
+    setup() {
+        super.setup();
+        this.offline = useOfflineAvailability();
+    },
+
+    isItemUnavailableOffline(item) {
+        return this.offline.isOffline && Boolean(item.action || item.url);
+    },
+
+    async onItemSelected(item) {
+        if (this.isItemUnavailableOffline(item)) {
+            return this.offline.notifyNeedsServer();
+        }
+        return super.onItemSelected(item);
+    },
+
+    async loadPrintItems() {
+        if (!this.offline.isOffline) {
+            return super.loadPrintItems();
+        }
+        // Which reports apply to the selection is the server's to say.
+        this.state.printItems = (this.props.items.print || []).map((action) => ({
+            action,
+            class: "o_menu_item",
+            description: action.name,
+            key: action.id,
+        }));
+    },
+});
+
+patch(CogMenu.prototype, {
+    offlineItemClass(item) {
+        return this.isItemUnavailableOffline(item) ? "o_menu_item o_offline_unavailable" : "o_menu_item";
+    },
+
+    offlineItemAttrs(item) {
+        return this.isItemUnavailableOffline(item) ? { "data-tooltip": notAvailableOfflineText() } : {};
+    },
+});

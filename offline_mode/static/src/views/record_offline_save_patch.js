@@ -1,0 +1,190 @@
+/**
+ * Saving a record (form, editable list row, a toggle in a list) without the
+ * server: the change goes to the outbox, then the record takes its new values
+ * as after a save, so the view goes on as usual.
+ *
+ * A save is queued when the client is offline, when the record already has
+ * queued changes (they must reach the server first, in order) or was created
+ * offline, and when the connection is lost during the save. Field changes do
+ * not wait for the server's onchange while offline.
+ *
+ * Nothing lost: the record only counts as saved once the outbox stored the
+ * change; if the storage is full the user is told and the record stays dirty.
+ * Closing the page while offline queues the change and asks the browser to
+ * keep the page (the transaction needs it open until it commits).
+ */
+
+import { ConnectionLostError } from "@web/core/network/rpc";
+import { patch } from "@web/core/utils/patch";
+import { Record } from "@web/model/relational_model/record";
+import { _t } from "@web/core/l10n/translation";
+import {
+    CREATE,
+    EDITABLE_TYPES,
+    fieldInfoOf,
+    isLocalId,
+    originalReadValue,
+    recordNameOf,
+    toReadValue,
+    WRITE,
+} from "../core/offline_change";
+
+function localCopyOf(record) {
+    const localCopy = record.model.env.services.offline_local_copy;
+    return localCopy?.enabled && !record._parentRecord ? localCopy : null;
+}
+
+/**
+ * The change a save of `record` makes, as the outbox takes it; null when
+ * there is nothing to save.
+ *
+ * @returns {{ description: Object|null, unsupported: string[] }}
+ */
+function describeSave(record) {
+    const sent = record._getChanges();
+    delete sent.id;
+    const isNew = record.isNew;
+    const editable = (name) => EDITABLE_TYPES.has(record.fields[name].type);
+    const names = Object.keys(sent);
+    // A new record carries its defaults for every field; empty ones of other types are just left out.
+    const unsupported = names.filter((name) => !editable(name) && (!isNew || hasValue(sent[name])));
+    if (!isNew && !names.length) {
+        return { description: null, unsupported };
+    }
+    const values = {};
+    const original = {};
+    const fields = {};
+    for (const name of names.filter(editable)) {
+        values[name] = toReadValue(record.fields[name].type, record.data[name]);
+        fields[name] = fieldInfoOf(record, name);
+        if (!isNew) {
+            original[name] = originalReadValue(record, name);
+        }
+    }
+    const description = {
+        model: record.resModel,
+        operation: isNew ? CREATE : WRITE,
+        resId: record.resId || undefined,
+        values,
+        original,
+        fields,
+        recordName: recordNameOf(record),
+    };
+    if (isNew) {
+        // What the form shows but does not send (computed and read-only fields), to show it again offline.
+        description.displayOnly = {};
+        for (const name of Object.keys(record.activeFields)) {
+            if (name !== "id" && !(name in values) && editable(name)) {
+                description.displayOnly[name] = toReadValue(
+                    record.fields[name].type,
+                    record.data[name]
+                );
+                fields[name] = fieldInfoOf(record, name);
+            }
+        }
+    }
+    return { description, unsupported };
+}
+
+function hasValue(value) {
+    return Array.isArray(value) ? value.length > 0 : Boolean(value);
+}
+
+/** Lets a lost connection reach the caller instead of the view's error dialog. */
+function passingConnectionLost(onError) {
+    return (error, helpers) =>
+        error instanceof ConnectionLostError ? Promise.reject(error) : onError(error, helpers);
+}
+
+patch(Record.prototype, {
+    async _save(options = {}) {
+        const localCopy = localCopyOf(this);
+        if (!localCopy) {
+            return super._save(options);
+        }
+        if (!localCopy.shouldQueue(this.resModel, this.resId)) {
+            try {
+                const onError = options.onError && passingConnectionLost(options.onError);
+                return await super._save({ ...options, onError });
+            } catch (error) {
+                // A record reloaded by the failed save has nothing left to queue.
+                if (!this.dirty || !(await localCopy.isConnectionLost(error))) {
+                    throw error;
+                }
+            }
+        }
+
+        if (!this._checkValidity({ displayNotification: true })) {
+            return false;
+        }
+        const { description, unsupported } = describeSave(this);
+        if (unsupported.length) {
+            const labels = unsupported.map((name) => this.fields[name].string).join(", ");
+            this.model.notification.add(
+                _t(
+                    "These fields cannot be saved offline: %(fields)s. Undo their changes or save once online.",
+                    {
+                        fields: labels,
+                    }
+                ),
+                { type: "danger" }
+            );
+            return false;
+        }
+        if (!description) {
+            return true;
+        }
+        const queuing = localCopy.queueChange(description);
+        if (this.model._urgentSave) {
+            // The page is closing: it cannot wait. Not counted as saved, so the
+            // browser asks the user to stay, which lets the outbox commit.
+            queuing.catch(() => {});
+            return false;
+        }
+        const { saved, change } = await queuing;
+        if (!saved) {
+            return false;
+        }
+
+        // The stock save goes on, its server call answered by the local copy.
+        const resId = change?.resId ?? this.resId;
+        const orm = this.model.orm;
+        this.model.orm = Object.assign(Object.create(orm), {
+            async webSave(model, ids, values, kwargs) {
+                if (kwargs.next_id) {
+                    const { context, specification } = kwargs;
+                    return orm.webRead(model, [kwargs.next_id], { context, specification });
+                }
+                return [{ id: resId }];
+            },
+        });
+        try {
+            const succeeded = await super._save({ ...options, reload: false });
+            if ("display_name" in this.activeFields && description.recordName) {
+                this._applyValues({ display_name: description.recordName });
+            }
+            return succeeded;
+        } finally {
+            this.model.orm = orm;
+        }
+    },
+
+    async _getOnchangeValues(changes) {
+        const localCopy = localCopyOf(this);
+        if (!localCopy) {
+            return super._getOnchangeValues(changes);
+        }
+        if (localCopy.isOnline && !isLocalId(this.resId)) {
+            try {
+                return await super._getOnchangeValues(changes);
+            } catch (error) {
+                if (!(await localCopy.isConnectionLost(error))) {
+                    throw error;
+                }
+            }
+        }
+        // Offline, or a record the server does not know yet: the value the
+        // user typed is kept as is; the server computes the rest on sync.
+        return {};
+    },
+});

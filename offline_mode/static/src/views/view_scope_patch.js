@@ -1,0 +1,27 @@
+import { patch } from "@web/core/utils/patch";
+import { View } from "@web/views/view";
+import { SCOPE_CONTEXT_KEY } from "../core/cache_key";
+
+/**
+ * Adds to the context of every view which action and view type it serves. The
+ * requests the view makes carry that context; the read cache takes the marker
+ * out before sending them (the server never sees it) and uses it to skip
+ * actions with "Data caching" off and to know what is available offline
+ * (menus, view switcher, records).
+ *
+ * @param {Object} props View props
+ * @param {Object} config the view's env.config
+ */
+function withOfflineScope(props, config) {
+    const scope = { action: config.actionId || false, view: props.type };
+    return { ...props, context: { ...props.context, [SCOPE_CONTEXT_KEY]: scope } };
+}
+
+patch(View.prototype, {
+    loadView(props) {
+        return super.loadView(withOfflineScope(props, this.env.config));
+    },
+    onWillUpdateProps(nextProps) {
+        return super.onWillUpdateProps(withOfflineScope(nextProps, this.env.config));
+    },
+});

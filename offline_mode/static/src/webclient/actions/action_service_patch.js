@@ -1,0 +1,27 @@
+import { patch } from "@web/core/utils/patch";
+import { actionService } from "@web/webclient/actions/action_service";
+import { needsServerText } from "../../core/offline_hooks";
+
+/** Action types whose execution needs the server, whatever the cache holds. */
+const SERVER_ACTION_TYPES = new Set(["ir.actions.report", "ir.actions.server", "ir.actions.act_url"]);
+
+/**
+ * Offline, reports, server actions and URL actions given as descriptions (print
+ * menu, buttons) are refused with a warning instead of failing half-way. Those
+ * given by id fail earlier: the read cache never stores them.
+ */
+patch(actionService, {
+    start(env) {
+        const actionManager = super.start(...arguments);
+        const doAction = actionManager.doAction;
+        actionManager.doAction = (actionRequest, options) => {
+            const isOffline = env.services.offline_connectivity?.status.isOnline === false;
+            if (isOffline && SERVER_ACTION_TYPES.has(actionRequest?.type)) {
+                env.services.notification.add(needsServerText(), { type: "warning" });
+                return Promise.resolve();
+            }
+            return doAction(actionRequest, options);
+        };
+        return actionManager;
+    },
+});

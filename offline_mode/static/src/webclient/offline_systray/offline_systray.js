@@ -1,0 +1,58 @@
+import { Component, useState } from "@odoo/owl";
+import { Dropdown } from "@web/core/dropdown/dropdown";
+import { DropdownItem } from "@web/core/dropdown/dropdown_item";
+import { _t } from "@web/core/l10n/translation";
+import { formatDateTime } from "@web/core/l10n/dates";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+
+const { DateTime } = luxon;
+
+/**
+ * The "Working offline" button of the top bar, shown while the server cannot be
+ * reached, with a dropdown that explains what still works and lets the user
+ * retry at once. While "Prepare for offline" runs, its progress shows in its
+ * place.
+ */
+export class OfflineSystray extends Component {
+    static template = "offline_mode.OfflineSystray";
+    static components = { Dropdown, DropdownItem };
+    static props = {};
+
+    setup() {
+        this.connectivity = useService("offline_connectivity");
+        this.notification = useService("notification");
+        this.status = useState(this.connectivity.status);
+        this.preparation = useState(useService("offline_prepare").state);
+        this.state = useState({ isRetrying: false });
+    }
+
+    get offlineSince() {
+        return formatDateTime(DateTime.fromJSDate(this.status.offlineSince), { showSeconds: false });
+    }
+
+    get prepareTooltip() {
+        return _t("Needs the server: prepare from the user menu before the network drops.");
+    }
+
+    async retry() {
+        this.state.isRetrying = true;
+        try {
+            if (!(await this.connectivity.probeNow())) {
+                this.notification.add(_t("The server still cannot be reached."), { type: "warning" });
+            }
+        } finally {
+            this.state.isRetrying = false;
+        }
+    }
+}
+
+registry.category("systray").add(
+    "offline_mode.offline_systray",
+    {
+        Component: OfflineSystray,
+        isDisplayed: (env) => env.services.offline_config.enabled,
+    },
+    // Leftmost: the state of the connection comes before the other items.
+    { sequence: 110 }
+);

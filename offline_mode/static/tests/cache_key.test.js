@@ -1,0 +1,113 @@
+import { describe, expect, test } from "@odoo/hoot";
+import {
+    isReadRequest,
+    isStorableAnswer,
+    readCacheKey,
+    readCacheTags,
+    SCOPE_CONTEXT_KEY,
+    stableStringify,
+    withoutScope,
+} from "@offline_mode/core/cache_key";
+
+describe.current.tags("headless");
+
+const WEB_READ = "/web/dataset/call_kw/res.partner/web_read";
+
+function webReadParams(context) {
+    return {
+        model: "res.partner",
+        method: "web_read",
+        args: [[7]],
+        kwargs: { context, specification: { name: {}, email: {} } },
+    };
+}
+
+test("stable JSON does not depend on the order of keys", () => {
+    expect(stableStringify({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: null } })).toBe(
+        stableStringify({ a: { c: null, d: [1, { e: 3, f: 2 }] }, b: 1 })
+    );
+    expect(stableStringify({ a: undefined, b: 1 })).toBe('{"b":1}');
+    expect(stableStringify([1, undefined])).toBe("[1,null]");
+});
+
+test("the same request always gives the same key, whatever its key order", () => {
+    const first = readCacheKey(WEB_READ, webReadParams({ lang: "en_US", uid: 2, bin_size: true }));
+    const second = readCacheKey(WEB_READ, {
+        kwargs: { specification: { email: {}, name: {} }, context: { bin_size: true, uid: 2, lang: "en_US" } },
+        args: [[7]],
+        method: "web_read",
+        model: "res.partner",
+    });
+    expect(first).toBe(second);
+});
+
+test("volatile context keys are left out of the key, the others are kept", () => {
+    const plain = readCacheKey(WEB_READ, webReadParams({ lang: "en_US" }));
+    const withVolatile = readCacheKey(
+        WEB_READ,
+        webReadParams({ lang: "en_US", params: { action: 3 }, [SCOPE_CONTEXT_KEY]: { action: 3, view: "form" } })
+    );
+    expect(withVolatile).toBe(plain);
+    expect(readCacheKey(WEB_READ, webReadParams({ lang: "fr_FR" }))).not.toBe(plain);
+    expect(readCacheKey(WEB_READ, webReadParams({ lang: "en_US", bin_size: true }))).not.toBe(plain);
+});
+
+test("different records, routes or arguments give different keys", () => {
+    const params = webReadParams({});
+    const other = { ...params, args: [[8]] };
+    expect(readCacheKey(WEB_READ, params)).not.toBe(readCacheKey(WEB_READ, other));
+    expect(readCacheKey(WEB_READ, params)).not.toBe(
+        readCacheKey("/web/dataset/call_kw/res.partner/read", params)
+    );
+});
+
+test("only reads are cacheable", () => {
+    for (const method of ["web_read", "web_search_read", "web_read_group", "get_views", "onchange", "name_search"]) {
+        expect(isReadRequest(`/web/dataset/call_kw/res.partner/${method}`, { method })).toBe(true);
+    }
+    for (const method of ["web_save", "write", "create", "unlink", "action_archive", "action_confirm"]) {
+        expect(isReadRequest(`/web/dataset/call_kw/res.partner/${method}`, { method })).toBe(false);
+    }
+    expect(isReadRequest("/web/action/load", { action_id: 1 })).toBe(true);
+    expect(isReadRequest("/web/dataset/call_button/res.partner/action_confirm", {})).toBe(false);
+    expect(isReadRequest("/web/action/run", { action_id: 1 })).toBe(false);
+});
+
+test("the scope marker is taken out of the sent request without touching the original", () => {
+    const params = webReadParams({ lang: "en_US", [SCOPE_CONTEXT_KEY]: { action: 3, view: "form" } });
+    const { params: sent, scope } = withoutScope(params);
+    expect(scope).toEqual({ action: 3, view: "form" });
+    expect(sent.kwargs.context).toEqual({ lang: "en_US" });
+    expect(params.kwargs.context[SCOPE_CONTEXT_KEY]).toEqual({ action: 3, view: "form" });
+
+    const actionLoad = { action_id: 5, context: { lang: "en_US", [SCOPE_CONTEXT_KEY]: { action: 3, view: "list" } } };
+    expect(withoutScope(actionLoad).params.context).toEqual({ lang: "en_US" });
+
+    const unscoped = webReadParams({ lang: "en_US" });
+    expect(withoutScope(unscoped)).toEqual({ params: unscoped, scope: null });
+});
+
+test("answers are tagged with the action, the view and the records whose form they show", () => {
+    expect(readCacheTags("/web/action/load", { action_id: "base.action_x" }, null, { id: 12 })).toEqual([
+        "action:12",
+    ]);
+    expect(readCacheTags(WEB_READ, webReadParams({}), { action: 3, view: "form" }, [{ id: 7 }])).toEqual([
+        "view:3:form",
+        "form:res.partner:7",
+    ]);
+    const search = { model: "res.partner", method: "web_search_read", args: [], kwargs: {} };
+    expect(
+        readCacheTags("/web/dataset/call_kw/res.partner/web_search_read", search, { action: 3, view: "list" }, {})
+    ).toEqual(["view:3:list"]);
+    expect(readCacheTags(WEB_READ, webReadParams({}), null, [{ id: 7 }])).toEqual([]);
+});
+
+test("actions with data caching off and actions that need the server are not stored", () => {
+    const windowAction = { id: 1, type: "ir.actions.act_window", data_caching: true };
+    expect(isStorableAnswer("/web/action/load", windowAction)).toBe(true);
+    expect(isStorableAnswer("/web/action/load", { ...windowAction, data_caching: false })).toBe(false);
+    expect(isStorableAnswer("/web/action/load", { id: 2, type: "ir.actions.report" })).toBe(false);
+    expect(isStorableAnswer("/web/action/load", { id: 3, type: "ir.actions.server" })).toBe(false);
+    expect(isStorableAnswer("/web/action/load", { id: 4, type: "ir.actions.client", tag: "x" })).toBe(true);
+    expect(isStorableAnswer(WEB_READ, [])).toBe(true);
+});

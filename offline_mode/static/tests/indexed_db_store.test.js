@@ -1,0 +1,160 @@
+import { after, describe, expect, test } from "@odoo/hoot";
+import { ReadCacheStore } from "@offline_mode/core/indexed_db_store";
+import { deleteDatabase } from "./offline_test_helpers";
+
+describe.current.tags("headless");
+
+let storeCount = 0;
+
+/** A store in a database of its own, deleted after the test. */
+function makeStore() {
+    const name = `offline_mode_store_test_${Date.now()}_${++storeCount}`;
+    const store = new ReadCacheStore(name);
+    after(async () => {
+        await store.close();
+        await deleteDatabase(name);
+    });
+    return store;
+}
+
+function entry(key, size, tags = []) {
+    return { key, json: JSON.stringify("x".repeat(size)), tags };
+}
+
+test("stores answers and gives them back", async () => {
+    const store = makeStore();
+    await store.putEntries([entry("a", 10, ["form:res.partner:1"]), { key: "b", json: '{"id":2}', tags: [] }]);
+    expect(await store.getJson("b")).toBe('{"id":2}');
+    expect(await store.getJson("missing")).toBe(undefined);
+    const found = await store.findTags(["form:res.partner:1", "form:res.partner:2"]);
+    expect([...found]).toEqual([
+        ["form:res.partner:1", true],
+        ["form:res.partner:2", false],
+    ]);
+});
+
+test("the database holds the read cache stores", async () => {
+    const store = makeStore();
+    const db = await store.database();
+    expect([...db.objectStoreNames].sort()).toEqual([
+        "pins",
+        "read_entries",
+        "read_payloads",
+        "read_usage",
+        "searches",
+    ]);
+});
+
+test("keeps a running total of the size of stored answers", async () => {
+    const store = makeStore();
+    let usage = await store.putEntries([entry("a", 100), entry("b", 200)]);
+    const sizeOf = ({ key, json }) => key.length + json.length;
+    expect(usage).toEqual({ bytes: sizeOf(entry("a", 100)) + sizeOf(entry("b", 200)), entries: 2 });
+    // Replacing an answer counts its new size instead of the old one.
+    usage = await store.putEntries([entry("a", 10)]);
+    expect(usage).toEqual({ bytes: sizeOf(entry("a", 10)) + sizeOf(entry("b", 200)), entries: 2 });
+    expect(await store.usage()).toEqual(usage);
+});
+
+test("evicts the least recently used answers first, down to the target", async () => {
+    const store = makeStore();
+    await store.putEntries([entry("old", 100)], 1000);
+    await store.putEntries([entry("recent", 100)], 2000);
+    await store.putEntries([entry("newest", 100)], 3000);
+    // Reading "old" offline makes it the most recently used.
+    await store.touch(["old"], 4000);
+    const { bytes } = await store.usage();
+    const result = await store.evictTo(bytes - 1);
+    expect(result.evicted).toBe(1);
+    expect(result.tags.size).toBe(0);
+    expect(await store.getJson("recent")).toBe(undefined);
+    expect(await store.getJson("old")).not.toBe(undefined);
+    expect(await store.getJson("newest")).not.toBe(undefined);
+    expect((await store.usage()).entries).toBe(2);
+});
+
+test("pinned answers are never evicted nor cleared", async () => {
+    const store = makeStore();
+    await store.putEntries([entry("pinned", 100, ["form:res.partner:7"])], 1000);
+    await store.putEntries([entry("other", 100, ["form:res.partner:8"])], 2000);
+    await store.pin("form:res.partner:7");
+    expect(await store.pinnedTags()).toEqual(["form:res.partner:7"]);
+
+    await store.evictTo(0);
+    expect(await store.getJson("pinned")).not.toBe(undefined);
+    expect(await store.getJson("other")).toBe(undefined);
+
+    await store.putEntries([entry("other", 100, ["form:res.partner:8"])]);
+    await store.clearReadData();
+    expect(await store.getJson("pinned")).not.toBe(undefined);
+    expect(await store.getJson("other")).toBe(undefined);
+
+    await store.unpin("form:res.partner:7");
+    await store.evictTo(0);
+    expect(await store.getJson("pinned")).toBe(undefined);
+    expect(await store.usage()).toEqual({ bytes: 0, entries: 0 });
+});
+
+test("answers older than the expiry are not served and can be deleted", async () => {
+    const store = makeStore();
+    const day = 24 * 60 * 60 * 1000;
+    const now = 100 * day;
+    await store.putEntries([entry("stale", 10, ["view:1:list"])], now - 8 * day);
+    await store.putEntries([entry("fresh", 10, ["view:1:kanban"])], now - 6 * day);
+    const maxAgeMs = 7 * day;
+    expect(await store.getJson("stale", { maxAgeMs, now })).toBe(undefined);
+    expect(await store.getJson("fresh", { maxAgeMs, now })).not.toBe(undefined);
+    expect(await store.getJson("stale", { now })).not.toBe(undefined);
+    const found = await store.findTags(["view:1:list", "view:1:kanban"], { maxAgeMs, now });
+    expect(found.get("view:1:list")).toBe(false);
+    expect(found.get("view:1:kanban")).toBe(true);
+
+    const { evicted, tags } = await store.deleteExpired(maxAgeMs, now);
+    expect(evicted).toBe(1);
+    expect([...tags]).toEqual(["view:1:list"]);
+    expect((await store.usage()).entries).toBe(1);
+});
+
+test("remembers the most recent searches of each action", async () => {
+    const store = makeStore();
+    for (let index = 0; index < 4; index++) {
+        await store.saveSearch({ id: `3:list:${index}`, actionId: 3, label: `search ${index}`, state: {}, usedAt: index }, 3);
+    }
+    await store.saveSearch({ id: "4:list:0", actionId: 4, label: "elsewhere", state: {}, usedAt: 9 }, 3);
+    const searches = await store.searchesFor(3);
+    expect(searches.map((search) => search.label)).toEqual(["search 3", "search 2", "search 1"]);
+    // Clearing the read data forgets them too.
+    await store.clearReadData();
+    expect(await store.searchesFor(3)).toEqual([]);
+});
+
+test("deleting the database removes everything", async () => {
+    const store = makeStore();
+    await store.putEntries([entry("a", 10)]);
+    await store.pin("form:res.partner:1");
+    await store.deleteDatabase();
+    expect(await store.getJson("a")).toBe(undefined);
+    expect(await store.pinnedTags()).toEqual([]);
+});
+
+test("a long eviction runs in several transactions without losing its place", async () => {
+    const store = makeStore();
+    // 2,500 answers stored in one batch share the same "last used" time.
+    await store.putEntries(
+        Array.from({ length: 2500 }, (_, index) => entry(`k${String(index).padStart(4, "0")}`, 10, [`t:${index}`])),
+        1000
+    );
+    await store.pin("t:5");
+    await store.pin("t:1500");
+    const { bytes, entries } = await store.usage();
+    const entrySize = bytes / entries;
+    const result = await store.evictTo(bytes - 2200 * entrySize);
+    expect(result.evicted).toBe(2200);
+    expect(await store.usage()).toEqual({ bytes: bytes - 2200 * entrySize, entries: 300 });
+    expect(await store.getJson("k0005")).not.toBe(undefined);
+    expect(await store.getJson("k1500")).not.toBe(undefined);
+
+    const cleared = await store.clearReadData();
+    expect(cleared.evicted).toBe(298);
+    expect((await store.usage()).entries).toBe(2);
+});

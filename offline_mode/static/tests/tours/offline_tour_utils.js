@@ -1,0 +1,124 @@
+/**
+ * Steps shared by the offline mode tours. The network is cut for real: a step
+ * logs a marker that the Python test (tests/test_offline_read_cache.py) turns
+ * into DevTools commands (Network.emulateNetworkConditions, Page.reload,
+ * Page.captureScreenshot).
+ */
+
+const MARKER = "[offline_mode]";
+
+async function waitUntil(predicate, what, timeout = 5000) {
+    const start = Date.now();
+    while (!(await predicate())) {
+        if (Date.now() - start > timeout) {
+            throw new Error(`Timed out waiting for ${what}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+}
+
+async function serverAnswers() {
+    try {
+        return (await fetch("/offline_mode/ping", { cache: "no-store" })).ok;
+    } catch {
+        return false;
+    }
+}
+
+export function goOffline() {
+    return [
+        {
+            content: "Cut the network (DevTools offline emulation, from the Python test)",
+            trigger: "body",
+            async run() {
+                console.log(`${MARKER} network offline`);
+                await waitUntil(() => !navigator.onLine, "navigator.onLine to turn false");
+                if (await serverAnswers()) {
+                    throw new Error("The network is cut but a request still reached the server");
+                }
+            },
+        },
+        {
+            content: "Within 2 seconds the top bar says the client works offline",
+            trigger: ".o_main_navbar .o_offline_mode_systray:contains(Working offline)",
+            timeout: 2000,
+        },
+    ];
+}
+
+export function goOnline() {
+    return [
+        {
+            content: "Restore the network",
+            trigger: "body",
+            async run() {
+                console.log(`${MARKER} network online`);
+                await waitUntil(() => navigator.onLine, "navigator.onLine to turn true");
+                await waitUntil(serverAnswers, "the server to answer again");
+            },
+        },
+        {
+            content: "The offline button disappears once the server answers again",
+            trigger: ".o_main_navbar:not(:has(.o_offline_mode_systray))",
+        },
+    ];
+}
+
+/**
+ * Asks the Python test for a screenshot of the page and waits until it is taken
+ * (saved under docs/images/ when OFFLINE_MODE_SCREENSHOTS names that folder).
+ *
+ * @param {string} name file name, without extension
+ * @param {string} trigger what must be on screen first
+ */
+export function takeScreenshot(name, trigger) {
+    return {
+        content: `Screenshot "${name}"`,
+        trigger,
+        async run() {
+            console.log(`${MARKER} screenshot ${name}`);
+            await waitUntil(() => window.offlineModeScreenshot === name, `screenshot ${name}`);
+        },
+    };
+}
+
+function untilUnload() {
+    return new Promise((resolve) => window.addEventListener("beforeunload", resolve, { once: true }));
+}
+
+/** Reloads the page as F5 does: the cached data stays. */
+export function reload() {
+    return {
+        content: "Reload the page",
+        trigger: "body",
+        async run() {
+            const unloading = untilUnload();
+            window.location.reload();
+            await unloading;
+        },
+    };
+}
+
+/** Reloads the page bypassing the browser cache, as Ctrl+F5 / Cmd+Shift+R do. */
+export function hardReload() {
+    return {
+        content: "Hard refresh (DevTools Page.reload with ignoreCache, from the Python test)",
+        trigger: "body",
+        async run() {
+            const unloading = untilUnload();
+            console.log(`${MARKER} hard reload`);
+            await unloading;
+        },
+    };
+}
+
+/** Waits until the answers received so far are written to IndexedDB. */
+export function waitForCacheWrites() {
+    return {
+        content: "The read cache has written what was read",
+        trigger: "body",
+        async run() {
+            await odoo.__WOWL_DEBUG__.root.env.services.offline_read_cache.flush();
+        },
+    };
+}
