@@ -92,8 +92,13 @@ class Tab:
             raise BrowserError(f"{expression!r} raised {result['exceptionDetails']}")
         return result["result"].get("value")
 
+    def activate(self):
+        """Bring this tab to the front: a background tab does not render (no animation frames)."""
+        self.send("Page.bringToFront")
+
     def goto(self, url, ready="odoo.isReady", timeout=120):
         """Open `url` and wait for the web client (the first load of a database builds its assets)."""
+        self.activate()
         self.send("Page.navigate", url=url)
         self.wait_for_js(ready, timeout)
 
@@ -102,6 +107,7 @@ class Tab:
         self.wait_for_js(ready)
 
     def wait_for_js(self, expression, timeout=DEFAULT_TIMEOUT):
+        self.activate()
         deadline = time.monotonic() + timeout
         while True:
             try:
@@ -124,6 +130,7 @@ class Tab:
         self.wait_for_js(f"!document.querySelector({json.dumps(selector)})", timeout)
 
     def click(self, selector, text=None):
+        self.activate()
         self.wait_for(selector, text=text)
         self.evaluate(f"""(() => {{
             const el = [...document.querySelectorAll({json.dumps(selector)})]
@@ -134,6 +141,7 @@ class Tab:
 
     def fill(self, selector, value):
         """Type into an input the way a user does (focus, select all, insert, change)."""
+        self.activate()
         self.wait_for(selector)
         self.evaluate(f"document.querySelector({json.dumps(selector)}).focus(); "
                       f"document.querySelector({json.dumps(selector)}).select()")
@@ -142,6 +150,7 @@ class Tab:
                       ".dispatchEvent(new Event('change', {bubbles: true}))")
 
     def hover(self, selector):
+        self.activate()
         self.wait_for(selector)
         box = self.evaluate(f"""(() => {{ const r = document.querySelector({json.dumps(selector)})
             .getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2]; }})()""")
