@@ -46,8 +46,11 @@ function describeSave(record) {
     const isNew = record.isNew;
     const editable = (name) => EDITABLE_TYPES.has(record.fields[name].type);
     const names = Object.keys(sent);
-    // A new record carries its defaults for every field; empty ones of other types are just left out.
-    const unsupported = names.filter((name) => !editable(name) && (!isNew || hasValue(sent[name])));
+    // A new record carries a value for every field: those of other types the
+    // user did not touch are left out, and the server gives them the same defaults.
+    const unsupported = names.filter(
+        (name) => !editable(name) && !(isNew && isUntouchedDefault(record, name, sent[name]))
+    );
     if (!isNew && !names.length) {
         return { description: null, unsupported };
     }
@@ -86,8 +89,12 @@ function describeSave(record) {
     return { description, unsupported };
 }
 
-function hasValue(value) {
-    return Array.isArray(value) ? value.length > 0 : Boolean(value);
+/** Whether a field of a new record still holds the default it was created with. */
+function isUntouchedDefault(record, name, sentValue) {
+    if (["one2many", "many2many"].includes(record.fields[name].type)) {
+        return !sentValue.length; // no line added
+    }
+    return record._changes[name] === record._initialChanges[name];
 }
 
 /** Lets a lost connection reach the caller instead of the view's error dialog. */
