@@ -35,9 +35,9 @@ class Browser:
         deadline = time.monotonic() + DEFAULT_TIMEOUT
         while True:
             try:
-                requests.get(f"http://127.0.0.1:{self.port}/json/version", timeout=1)
+                requests.get(f"http://127.0.0.1:{self.port}/json/version", timeout=5)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or slow to answer on a loaded machine
                 if time.monotonic() > deadline:
                     raise BrowserError("Chromium did not start")
                 time.sleep(0.2)
