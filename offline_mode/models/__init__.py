@@ -3,3 +3,4 @@ from . import ir_config_parameter
 from . import ir_http
 from . import res_config_settings
 from . import offline_change
+from . import base

@@ -5,6 +5,7 @@ from datetime import timedelta
 from psycopg2.extras import Json
 
 from odoo import api, fields, models
+from odoo.exceptions import MissingError, UserError
 from odoo.tools import SQL
 from odoo.tools.json import json_default
 
@@ -29,7 +30,7 @@ ERROR_CODE_LABELS = {
 LEDGER_COLUMNS = (
     "user_id", "client_id", "uuid", "model", "res_id", "operation", "values", "original",
     "made_at", "force", "received_at", "status", "error_code", "error_message", "conflicts",
-    "replay_count",
+    "replay_count", "saved_online",
 )
 JSON_COLUMNS = frozenset({"values", "original", "conflicts"})
 PURGE_BATCH_SIZE = 10000
@@ -83,6 +84,10 @@ class OfflineChange(models.Model):
     replay_count = fields.Integer(
         string="Received again", readonly=True,
         help="How many times the change was received again after the first time.")
+    saved_online = fields.Boolean(
+        string="Saved online", readonly=True,
+        help="A creation saved online, recorded so that the same creation, queued again by "
+        "the browser after the server's answer was lost, is not made twice.")
     values_text = fields.Text(string="Values (JSON)", compute="_compute_json_texts")
     original_text = fields.Text(string="Original values (JSON)", compute="_compute_json_texts")
     conflicts_text = fields.Text(string="Conflicts (JSON)", compute="_compute_json_texts")
@@ -125,7 +130,8 @@ class OfflineChange(models.Model):
         return self.env.cr.dictfetchall()
 
     def _insert_entries(self, rows):
-        """Adds new entries in one statement (the sync hot path, hence SQL).
+        """Adds new entries in one statement (the sync hot path, hence SQL);
+        returns their ids.
 
         ON CONFLICT DO NOTHING matters under REPEATABLE READ: if a concurrent
         request recorded the same (user, uuid) after this transaction started,
@@ -133,23 +139,45 @@ class OfflineChange(models.Model):
         and Odoo then runs the whole request again, which sees that entry.
         """
         if not rows:
-            return
+            return []
         now = fields.Datetime.now()
         uid = self.env.uid
         columns = (*LEDGER_COLUMNS, "create_uid", "create_date", "write_uid", "write_date")
         row_placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
         self.env.cr.execute(SQL(
-            "INSERT INTO offline_change (%s) VALUES %s ON CONFLICT (user_id, uuid) DO NOTHING",
+            "INSERT INTO offline_change (%s) VALUES %s ON CONFLICT (user_id, uuid) DO NOTHING RETURNING id",
             SQL(", ").join(SQL.identifier(column) for column in columns),
             # one placeholder string and a flat parameter list: an SQL object
             # per value would cost more than the insert itself
             SQL(", ".join([row_placeholder] * len(rows)), *(
                 value
                 for row in rows
-                for value in (*(_column_value(column, row[column]) for column in LEDGER_COLUMNS),
+                for value in (*(_column_value(column, row.get(column)) for column in LEDGER_COLUMNS),
                               uid, now, uid, now)
             )),
         ))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _record_online_creation(self, model, uuid, client_id, res_id):
+        """Records a creation saved online (see models/base.py)."""
+        now = fields.Datetime.now()
+        self._insert_entries([{
+            "user_id": self.env.uid, "client_id": client_id, "uuid": uuid, "model": model,
+            "res_id": res_id, "operation": "create", "made_at": now, "received_at": now,
+            "status": "applied", "replay_count": 0, "saved_online": True,
+        }])
+
+    def _answer_online_creation_again(self, model, entry, specification):
+        """The record an earlier save with the same creation id made, as ``web_save`` answers it."""
+        if entry["operation"] != "create" or entry["model"] != model._name or entry["status"] != "applied":
+            raise UserError(self.env._(
+                "This creation id was already used for another change; reload the page and save again."))
+        self._add_replays({entry["id"]: 1})
+        record = model.browse(entry["res_id"]).exists()
+        if not record:
+            raise MissingError(self.env._(
+                "This record was saved before, then deleted; it is not created again."))
+        return record.with_context(bin_size=True).web_read(specification)
 
     def _add_replays(self, counts):
         """Adds ``counts[id]`` to the replay count of each entry."""

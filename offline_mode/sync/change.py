@@ -23,6 +23,11 @@ MAX_CHANGE_BYTES = 5 * 1024 * 1024
 MAX_NESTING = 32
 MAX_ID_LENGTH = 64
 MAX_MODEL_NAME_LENGTH = 128
+# Record ids and integer fields are PostgreSQL integers.
+MIN_INTEGER = -(2**31)
+MAX_INTEGER = 2**31 - 1
+# A uuid echoed in a result is cut past this length (see echoed_uuid).
+MAX_ECHOED_UUID_LENGTH = 256
 VIRTUAL_PREFIX = "virtual:"
 
 CREATE = "create"
@@ -48,12 +53,24 @@ class Change:
     force: bool
 
 
+def is_storable_text(value):
+    """Whether PostgreSQL can store the text ``value``: no NUL character, and
+    valid Unicode (JSON may carry lone surrogates, which UTF-8 cannot)."""
+    if "\x00" in value:
+        return False
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def is_client_made_id(value):
-    return isinstance(value, str) and 0 < len(value) <= MAX_ID_LENGTH and "\x00" not in value
+    return isinstance(value, str) and 0 < len(value) <= MAX_ID_LENGTH and is_storable_text(value)
 
 
 def is_record_id(value):
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_INTEGER
 
 
 def virtual_uuid(value):
@@ -90,6 +107,16 @@ def uuid_of(payload):
     return None
 
 
+def echoed_uuid(payload):
+    """The uuid of ``payload`` as the client sent it, for its result: always a
+    text, so that the client can pair every result with its change — the JSON
+    of a uuid that is not a text, "" when there is none, cut when absurdly long."""
+    uuid = payload.get("uuid", "") if isinstance(payload, dict) else ""
+    if not isinstance(uuid, str):
+        uuid = json.dumps(uuid, default=repr)
+    return uuid if len(uuid) <= MAX_ECHOED_UUID_LENGTH else uuid[:MAX_ECHOED_UUID_LENGTH] + "…"
+
+
 def parse_change(payload):
     """The :class:`Change` ``payload`` describes; ChangeRejected names its first defect."""
     if not isinstance(payload, dict):
@@ -106,7 +133,7 @@ def parse_change(payload):
             operation=shown(operation), operations=", ".join(OPERATIONS)))
 
     model = payload.get("model")
-    if not isinstance(model, str) or not 0 < len(model) <= MAX_MODEL_NAME_LENGTH or "\x00" in model:
+    if not isinstance(model, str) or not 0 < len(model) <= MAX_MODEL_NAME_LENGTH or not is_storable_text(model):
         raise ChangeRejected(BAD_REQUEST, _lt("A change needs the technical name of its model."))
 
     res_id = payload.get("res_id")
@@ -115,8 +142,8 @@ def parse_change(payload):
             raise ChangeRejected(BAD_REQUEST, _lt("A create must not name a res_id."))
     elif not (is_record_id(res_id) or virtual_uuid(res_id)):
         raise ChangeRejected(BAD_REQUEST, _lt(
-            "res_id %(res_id)s is neither a record id nor a “virtual:<uuid>” reference.",
-            res_id=shown(res_id)))
+            "res_id %(res_id)s is neither a record id (1 to %(max)s) nor a “virtual:<uuid>” reference.",
+            res_id=shown(res_id), max=MAX_INTEGER))
 
     values = payload.get("values")
     if values is None and operation not in (CREATE, WRITE):
@@ -144,9 +171,9 @@ def parse_change(payload):
     if shape == TOO_DEEP:
         raise ChangeRejected(BAD_REQUEST, _lt(
             "The values of this change are nested more than %(limit)s levels deep.", limit=MAX_NESTING))
-    if shape == NUL_CHARACTER:
-        # PostgreSQL stores no NUL character in a text
-        raise ChangeRejected(BAD_REQUEST, _lt("The values of this change hold a NUL character."))
+    if shape == UNSTORABLE_TEXT:
+        raise ChangeRejected(BAD_REQUEST, _lt(
+            "The values of this change hold a NUL character or text that is not valid Unicode."))
     try:
         size = len(json.dumps(values, allow_nan=False)) + len(json.dumps(original, allow_nan=False))
     except ValueError:
@@ -169,25 +196,25 @@ def _made_at(payload):
 
 
 TOO_DEEP = "too deep"
-NUL_CHARACTER = "NUL character"
+UNSTORABLE_TEXT = "unstorable text"
 
 
 def _shape_problem(value):
     """TOO_DEEP if lists and objects in ``value`` nest past MAX_NESTING,
-    NUL_CHARACTER if a text or key holds one, else None."""
+    UNSTORABLE_TEXT if a text or key cannot be stored (see is_storable_text), else None."""
     pending = [(value, 1)] if isinstance(value, (dict, list)) else []
     while pending:
         container, depth = pending.pop()
         if depth > MAX_NESTING:
             return TOO_DEEP
         if isinstance(container, dict):
-            if any("\x00" in key for key in container if isinstance(key, str)):
-                return NUL_CHARACTER
+            if not all(is_storable_text(key) for key in container if isinstance(key, str)):
+                return UNSTORABLE_TEXT
             container = container.values()
         for item in container:
             if isinstance(item, str):
-                if "\x00" in item:
-                    return NUL_CHARACTER
+                if not is_storable_text(item):
+                    return UNSTORABLE_TEXT
             elif isinstance(item, (dict, list)):
                 pending.append((item, depth + 1))
     return None
@@ -218,7 +245,7 @@ def recorded_fields(payload, change):
     except (TypeError, ValueError):
         made_at = None
     return {
-        "model": model[:MAX_MODEL_NAME_LENGTH] if isinstance(model, str) and "\x00" not in model else None,
+        "model": model[:MAX_MODEL_NAME_LENGTH] if isinstance(model, str) and is_storable_text(model) else None,
         "operation": payload.get("operation") if payload.get("operation") in OPERATIONS else None,
         "values": _storable(payload.get("values")),
         "original": _storable(payload.get("original")),

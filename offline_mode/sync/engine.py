@@ -11,12 +11,18 @@ Rules, in the order they are applied to each change of a batch:
   count bumped. A uuid sent twice in one batch: the second is a replay of the
   first, whatever its outcome. Another user's uuids are never looked at.
 - **Order and isolation.** Changes are applied in the order given, and one
-  failing change never undoes another. Flushing each change in a savepoint of
-  its own costs an UPDATE per record, so a batch is first applied in a single
-  savepoint and flushed at the end; should any change fail while being applied
-  (or the final flush), that savepoint is rolled back and the batch applied
-  again, each change in its own savepoint. Changes refused before touching the
-  database (bad request, missing record, conflict...) need no second pass.
+  failing change never undoes another: whatever goes wrong with one change —
+  its values, a database error while applying it, its ledger row — is that
+  change's result (``rejected``), and the others are applied. Only a malformed
+  request as a whole is refused (:class:`BatchRefused`). Flushing each change
+  in a savepoint of its own costs an UPDATE per record, so a batch is first
+  applied and recorded in a single savepoint; should any change fail while
+  being applied, or the final flush, or the ledger insert, that savepoint is
+  rolled back and the batch run again, each change and its ledger row in a
+  savepoint of their own. Changes refused before touching the database (bad
+  request, missing record, conflict...) need no second pass.
+- **Pairing.** Each result carries the uuid as the client sent it, even an
+  invalid one (see :func:`.change.echoed_uuid`).
 - **Virtual ids.** ``"virtual:<uuid>"`` (as res_id, many2one value or x2many
   command id) is the record made by this user's create change ``uuid`` of the
   right model, from this batch or an earlier one. If that create was not
@@ -45,7 +51,7 @@ from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, _as_validatio
 
 from .change import (
     ARCHIVE, CREATE, UNARCHIVE, UNLINK, VIRTUAL_PREFIX,
-    check_request, is_record_id, parse_change, recorded_fields, uuid_of, virtual_uuid,
+    check_request, echoed_uuid, is_record_id, parse_change, recorded_fields, uuid_of, virtual_uuid,
 )
 from .conflicts import find_conflicts
 from .errors import (
@@ -86,6 +92,8 @@ class Entry:
     ledger_id: int | None = None
     # evaluated by this batch: sent again in it, it is a replay whatever its status
     in_batch: bool = False
+    # its ledger row was inserted by this batch, with no replay counted yet
+    inserted: bool = False
 
 
 class SyncEngine:
@@ -110,10 +118,11 @@ class SyncEngine:
             with self.env.cr.savepoint():
                 batch = _Batch(self, client_id, payloads, known_rows, isolated=False)
                 results = batch.run()
+                batch.save()
         except _IsolationNeeded:
             batch = _Batch(self, client_id, payloads, known_rows, isolated=True)
             results = batch.run()
-        batch.save()
+            batch.save()
         _logger.info(
             "offline sync of %s changes for user %s (client %s) in %.3fs%s: %s",
             len(payloads), self.env.uid, client_id, time.monotonic() - started,
@@ -130,8 +139,9 @@ class _IsolationNeeded(Exception):
 class _Batch:
     """One run of a sync request's changes.
 
-    ``isolated``: each change is applied and flushed in a savepoint of its own.
-    Otherwise the first failure while applying raises :class:`_IsolationNeeded`.
+    ``isolated``: each change is applied, flushed and recorded in a savepoint
+    of its own. Otherwise the first failure while applying or recording raises
+    :class:`_IsolationNeeded`.
     """
 
     def __init__(self, engine, client_id, payloads, known_rows, isolated):
@@ -189,8 +199,30 @@ class _Batch:
         entry = self.entries.get(uuid)
         if entry and (entry.in_batch or entry.outcome.status == APPLIED):
             self.counts["replayed"] += 1
-            return entry.outcome.as_result(uuid, replayed=True)
+            return entry.outcome.as_result(echoed_uuid(payload), replayed=True)
 
+        if not (self.isolated and uuid):
+            change, outcome = self._outcome_of(payload)
+            if uuid:
+                self._remember(uuid, payload, change, outcome, previous=entry)
+        else:
+            try:
+                # the change and its ledger row stand or fall together
+                with self.env.cr.savepoint():
+                    change, outcome = self._outcome_of(payload)
+                    self._record(self._remember(uuid, payload, change, outcome, previous=entry))
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
+            except Exception:
+                _logger.exception("offline sync: the ledger refused a change of user %s", self.env.uid)
+                change, outcome = None, Outcome(REJECTED, error_code=VALIDATION, error_message=self.env._(
+                    "The server could not record this change, so it was not applied; your "
+                    "administrator will find the details in the server log."))
+                self._record_if_possible(self._remember(uuid, payload, change, outcome, previous=entry))
+        self.counts[outcome.status] += 1
+        return outcome.as_result(echoed_uuid(payload))
+
+    def _outcome_of(self, payload):
         change = None
         try:
             change = self._guard(lambda: parse_change(payload))
@@ -199,10 +231,7 @@ class _Batch:
             outcome = Outcome(
                 REJECTED, res_id=self._known_res_id(change),
                 error_code=rejection.code, error_message=translate(self.env, rejection.message))
-        self.counts[outcome.status] += 1
-        if uuid:
-            self._remember(uuid, payload, change, outcome, previous=entry)
-        return outcome.as_result(uuid)
+        return change, outcome
 
     def _evaluate(self, change):
         model = self._model(change.model)
@@ -346,6 +375,7 @@ class _Batch:
     # -- ledger ------------------------------------------------------------
 
     def _remember(self, uuid, payload, change, outcome, previous):
+        """Keeps the outcome of ``uuid`` for the rest of the batch; returns its ledger row."""
         row = recorded_fields(payload, change)
         row.update(
             client_id=self.client_id, received_at=self.received_at,
@@ -354,27 +384,62 @@ class _Batch:
         )
         if previous is None:
             row.update(user_id=self.env.uid, uuid=uuid)
-            self.new_rows.append(row)
-        else:
-            self.reevaluated_rows[previous.ledger_id] = row
-        self.entries[uuid] = Entry(
+        if not self.isolated:  # recorded all at once by save()
+            if previous is None:
+                self.new_rows.append(row)
+            else:
+                self.reevaluated_rows[previous.ledger_id] = row
+        entry = self.entries[uuid] = Entry(
             model=row["model"], operation=row["operation"], outcome=outcome,
             ledger_id=previous and previous.ledger_id, in_batch=True,
         )
+        return entry, row
+
+    def _record(self, entry_and_row):
+        """Writes one ledger row now (isolated run); the entry learns its id."""
+        entry, row = entry_and_row
+        if entry.ledger_id:
+            self.ledger.browse(entry.ledger_id).write(row)
+            self.ledger.flush_model()
+        else:
+            row["replay_count"] = 0
+            entry.ledger_id = self.ledger._insert_entries([row])[0]
+            entry.inserted = True
+
+    def _record_if_possible(self, entry_and_row):
+        """Records a change refused because its ledger row was: without its
+        values, which may be what the database refused."""
+        _entry, row = entry_and_row
+        row.update(values=None, original=None, conflicts=None)
+        try:
+            with self.env.cr.savepoint():
+                self._record(entry_and_row)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception:
+            _logger.warning("offline sync: change %r of user %s answered without a ledger entry",
+                            row.get("uuid"), self.env.uid)
 
     def save(self):
-        """Writes the outcomes of the batch to the ledger; the replay count of
-        an entry counts the times its uuid came again after the first."""
-        for row in self.new_rows:
-            row["replay_count"] = self.receipts[row["uuid"]] - 1
-        self.ledger._insert_entries(self.new_rows)
-        for ledger_id, row in self.reevaluated_rows.items():
-            self.ledger.browse(ledger_id).write(row)
-        self.ledger.flush_model()  # errors surface here, within the route's handling, not at commit
+        """Writes the outcomes of the batch to the ledger (those of an isolated
+        run are written already); the replay count of an entry counts the
+        times its uuid came again after the first."""
+        if not self.isolated:
+            for row in self.new_rows:
+                row["replay_count"] = self.receipts[row["uuid"]] - 1
+            try:
+                self.ledger._insert_entries(self.new_rows)
+                for ledger_id, row in self.reevaluated_rows.items():
+                    self.ledger.browse(ledger_id).write(row)
+                self.ledger.flush_model()  # errors surface here, within the route's handling, not at commit
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
+            except Exception as error:
+                raise _IsolationNeeded() from error
         self.ledger._add_replays({
-            entry.ledger_id: self.receipts[uuid]
+            entry.ledger_id: self.receipts[uuid] - entry.inserted
             for uuid, entry in self.entries.items()
-            if entry.ledger_id and self.receipts[uuid]
+            if entry.ledger_id and self.receipts[uuid] - entry.inserted
         })
 
 

@@ -5,11 +5,13 @@ value or the id in an x2many command may also be ``"virtual:<uuid>"``, the
 record made by an earlier create change. The result is what ``write()`` and
 ``create()`` take.
 """
+import math
+
 from odoo import fields
 from odoo.fields import Command
 from odoo.models import MAGIC_COLUMNS
 
-from .change import is_record_id, virtual_uuid
+from .change import MAX_INTEGER, MIN_INTEGER, is_record_id, virtual_uuid
 from .errors import ACCESS_DENIED, BAD_REQUEST, ChangeRejected, shown
 
 SERVER_MAINTAINED_FIELDS = frozenset(MAGIC_COLUMNS) | {"__last_update", "display_name"}
@@ -76,10 +78,11 @@ def _prepare_value(model, field, value, resolve):
         if not isinstance(value, bool):
             raise _wrong_type(model, field, value, model.env._("true or false"))
     elif kind in ("integer", "many2one_reference"):
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise _wrong_type(model, field, value, model.env._("a whole number"))
+        if not isinstance(value, int) or isinstance(value, bool) or not MIN_INTEGER <= value <= MAX_INTEGER:
+            raise _wrong_type(model, field, value, model.env._(
+                "a whole number from %(min)s to %(max)s", min=MIN_INTEGER, max=MAX_INTEGER))
     elif kind in NUMBER_TYPES:
-        if not isinstance(value, (int, float)) or isinstance(value, bool):
+        if not _is_finite_number(value):
             raise _wrong_type(model, field, value, model.env._("a number"))
     elif kind in TEXT_TYPES:
         if not isinstance(value, str):
@@ -100,6 +103,15 @@ def _prepare_value(model, field, value, resolve):
     return value
 
 
+def _is_finite_number(value):
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:  # an integer too large for a float
+        return False
+
+
 def _parses(parse, value):
     if not isinstance(value, str):
         return False
@@ -114,7 +126,7 @@ def _is_reference(env, value):
     if not isinstance(value, str) or "," not in value:
         return False
     model_name, res_id = value.rsplit(",", 1)
-    return model_name in env.registry and res_id.isdigit()
+    return model_name in env.registry and res_id.isascii() and res_id.isdigit()
 
 
 def _record_id(model, field, value, resolve):
@@ -123,7 +135,8 @@ def _record_id(model, field, value, resolve):
         return value
     uuid = virtual_uuid(value)
     if uuid is None:
-        raise _wrong_type(model, field, value, model.env._("a record id or “virtual:<uuid>”"))
+        raise _wrong_type(model, field, value, model.env._(
+            "a record id (1 to %(max)s) or “virtual:<uuid>”", max=MAX_INTEGER))
     return resolve(field.comodel_name, uuid)
 
 

@@ -17,13 +17,13 @@ class TestSyncRefusesBadChanges(SyncCase):
 
     def test_change_that_is_not_an_object(self):
         result = self.assertBadRequest("create a partner please")
-        self.assertIsNone(result["uuid"])
+        self.assertEqual(result["uuid"], "")
 
     def test_change_without_uuid_is_answered_but_not_recorded(self):
         change = make_change("create", values={"name": "No uuid"})
         del change["uuid"]
         result = self.assertBadRequest(change, "uuid")
-        self.assertIsNone(result["uuid"])
+        self.assertEqual(result["uuid"], "")
         self.assertFalse(self.env["res.partner"].search([("name", "=", "No uuid")]))
 
     def test_uuid_too_long(self):
@@ -114,7 +114,7 @@ class TestSyncRefusesBadChanges(SyncCase):
             self.assertBadRequest(change, "NaN")
             self.assertFalse(self.ledger_entry(change["uuid"]).values)
 
-    def test_nul_characters_anywhere_in_the_change(self):
+    def test_nul_characters_anywhere_in_the_change(self):  # PostgreSQL stores none
         for change in (
             make_change("write", self.partner.id, {"function": "Buy\x00er"}),
             make_change("write", self.partner.id, {"function\x00": "Buyer"}),
@@ -125,9 +125,40 @@ class TestSyncRefusesBadChanges(SyncCase):
                 self.assertBadRequest(change)
                 self.assertTrue(self.ledger_entry(change["uuid"]))
 
-    def test_result_of_a_change_with_an_invalid_uuid_carries_no_uuid(self):
-        result = self.sync_one(make_change("create", values={"name": "X"}, uuid="u" * 1000))
-        self.assertIsNone(result["uuid"])
+    def test_result_of_a_change_with_an_invalid_uuid_carries_it_as_sent(self):
+        for sent, echoed in (
+            ("u" * 65, "u" * 65),
+            ("u" * 1000, "u" * 256 + "…"),
+            (None, "null"),
+            (123, "123"),
+            (["a", 1], '["a", 1]'),
+            ("bad\ud800", "bad\ud800"),
+        ):
+            with self.subTest(uuid=sent):
+                result = self.sync_one(make_change("create", values={"name": "X"}, uuid=sent or "x") | {"uuid": sent})
+                self.assertRejected(result, "bad_request", "uuid")
+                self.assertEqual(result["uuid"], echoed)
+
+    def test_ids_past_the_integer_range(self):
+        for res_id in (2**31, 2**63, 2**80):
+            with self.subTest(res_id=res_id):
+                for operation in ("write", "unlink", "archive"):
+                    self.assertBadRequest(make_change(operation, res_id, {"function": "X"}), "res_id")
+                self.assertBadRequest(make_change("write", self.partner.id, {"parent_id": res_id}), "record id")
+                self.assertBadRequest(make_change("write", self.partner.id, {"category_id": [res_id]}), "record id")
+                self.assertBadRequest(make_change("write", self.partner.id, {"color": res_id}), "whole number")
+        self.assertBadRequest(make_change("write", self.partner.id, {"color": -(2**31) - 1}), "whole number")
+        self.assertBadRequest(make_change("write", self.partner.id, {"partner_latitude": 10**400}), "a number")
+
+    def test_text_that_is_not_valid_unicode(self):
+        for change, message_part in (
+            (make_change("write", self.partner.id, {"function": "Buy\ud800er"}), "Unicode"),
+            (make_change("write", self.partner.id, {"function\udfff": "Buyer"}), "Unicode"),
+            (make_change("create", values={"name": "X"}, model="res.\ud800partner"), "model"),
+        ):
+            with self.subTest(change=change):
+                self.assertBadRequest(change, message_part)
+                self.assertTrue(self.ledger_entry(change["uuid"]))
 
     def test_oversized_values(self):
         change = make_change("write", self.partner.id, {"comment": "x" * MAX_CHANGE_BYTES})
@@ -174,3 +205,4 @@ class TestSyncRefusesMalformedRequests(SyncCase):
     def test_missing_client_id(self):
         self.assertRefused(None, [], "client_id")
         self.assertRefused("b" * 65, [], "client_id")
+        self.assertRefused("b\ud800", [], "client_id")

@@ -1,10 +1,10 @@
 import { after, describe, expect, test } from "@odoo/hoot";
 import { waitUntil } from "@odoo/hoot-dom";
 import { advanceTime } from "@odoo/hoot-mock";
-import { onRpc } from "@web/../tests/web_test_helpers";
+import { makeServerError, onRpc } from "@web/../tests/web_test_helpers";
 import { session } from "@web/session";
 import { WRITE } from "@offline_mode/core/offline_change";
-import { RETRY_DELAYS_MS } from "@offline_mode/core/sync_service";
+import { RETRY_DELAYS_MS, RETRY_JITTER } from "@offline_mode/core/sync_service";
 import { startOfflineMode } from "./offline_edit_test_helpers";
 
 describe.current.tags("headless");
@@ -287,13 +287,104 @@ test("a failure is retried with backoff, and Sync now retries at once", async ()
     expect(sync.state.lastError).toInclude("server hiccup");
 
     // Backoff: nothing until the delay is over, then one more attempt.
-    await advanceTime(RETRY_DELAYS_MS[0] - 100);
+    const earliest = RETRY_DELAYS_MS[0] * (1 - RETRY_JITTER);
+    await advanceTime(earliest - 1);
     expect(failures).toBe(1);
-    await advanceTime(100);
+    await advanceTime(RETRY_DELAYS_MS[0] * (1 + RETRY_JITTER) - earliest + 1);
     await waitUntil(() => failures === 0 && sync.state.retryAt, { timeout: 2000 });
     expect(outbox.state.changes).toHaveLength(1);
 
     await sync.syncNow();
     expect(sync.state.lastError).toBe(null);
     expect(outbox.state.changes).toEqual([]);
+});
+
+test("one change the server always fails on is isolated: the 50 others drain, in few requests", async () => {
+    const requests = [];
+    let poison;
+    onRpc("/offline_mode/sync", async (request) => {
+        const { params } = await request.json();
+        requests.push(params.changes.length);
+        if (params.changes.some((change) => change.uuid === poison)) {
+            throw makeServerError({
+                errorName: "offline_mode.sync_failed",
+                message: "The server could not process the synchronisation",
+            });
+        }
+        return answer(params.changes);
+    });
+    const { outbox, sync, setOnline } = await startOfflineMode();
+    for (let resId = 1; resId <= 51; resId++) {
+        const change = await edit(outbox, resId, `name ${resId}`);
+        if (resId === 37) {
+            poison = change.uuid;
+        }
+    }
+    setOnline(true);
+    await sync.syncNow();
+
+    expect(outbox.state.changes.map((change) => change.uuid)).toEqual([poison]);
+    expect(outbox.state.changes[0].status).toBe("rejected");
+    expect(outbox.state.changes[0].error.message).toInclude("could not process");
+    expect(sync.state.lastError).toBe(null);
+    // Halving from 51 isolates it in 2 * ceil(log2(51)) requests at most.
+    expect(requests.length).toBeLessThan(2 * Math.ceil(Math.log2(51)) + 1);
+    expect(requests.reduce((sum, size) => sum + size, 0)).toBeLessThan(51 * 4);
+
+    // Sending again never repeats the isolation: the issue waits for the user.
+    requests.length = 0;
+    await sync.syncNow();
+    expect(requests).toEqual([]);
+});
+
+test("a failure that says nothing of the changes blames none of them", async () => {
+    let fail = true;
+    onRpc("/offline_mode/sync", async (request) => {
+        if (fail) {
+            throw makeServerError({ errorName: "odoo.http.SessionExpiredException", message: "Session expired" });
+        }
+        return answer((await request.json()).params.changes);
+    });
+    const { outbox, sync, setOnline } = await startOfflineMode();
+    await edit(outbox, 11, "one");
+    await edit(outbox, 12, "two");
+    setOnline(true);
+    await waitUntil(() => sync.state.retryAt, { timeout: 2000 });
+    expect(outbox.state.changes.map((change) => change.status)).toEqual(["pending", "pending"]);
+    expect(sync.state.lastError).toInclude("Session expired");
+
+    fail = false;
+    await sync.syncNow();
+    expect(outbox.state.changes).toEqual([]);
+});
+
+test("an answer missing a change is waited on like a failure, never resent in a loop", async () => {
+    let requests = 0;
+    onRpc("/offline_mode/sync", async (request) => {
+        requests++;
+        return answer((await request.json()).params.changes.slice(1));
+    });
+    const { outbox, sync, setOnline } = await startOfflineMode();
+    await edit(outbox, 11, "one");
+    await edit(outbox, 12, "two");
+    setOnline(true);
+    await waitUntil(() => sync.state.retryAt, { timeout: 2000 });
+    expect(requests).toBe(1);
+    expect(outbox.state.changes).toHaveLength(1);
+    expect(sync.state.lastError).toInclude("did not cover");
+});
+
+test("a long sync tells its progress", async () => {
+    const seen = [];
+    const { outbox, sync, setOnline } = await startOfflineMode({ maxBatch: 2 });
+    onRpc("/offline_mode/sync", async (request) => {
+        seen.push(`${sync.state.done}/${sync.state.total}`);
+        return answer((await request.json()).params.changes);
+    });
+    for (const resId of [11, 12, 13, 14, 15]) {
+        await edit(outbox, resId, `name ${resId}`);
+    }
+    setOnline(true);
+    await sync.syncNow();
+    expect(seen).toEqual(["0/5", "2/5", "4/5"]);
 });

@@ -721,7 +721,7 @@ export const offlineOutboxService = {
              * when it cancelled out). Throws OutboxFullError when the browser
              * storage is full: then none is queued.
              *
-             * @param {Array<{ model: string, operation: string, resId?: number, values?: Object, original?: Object,
+             * @param {Array<{ uuid?: string, model: string, operation: string, resId?: number, values?: Object, original?: Object,
              *   fields?: Object, recordName?: string, actionId?: number|false, actionName?: string }>} descriptions
              */
             async addAll(descriptions) {
@@ -737,7 +737,8 @@ export const offlineOutboxService = {
                             actionId: false,
                             actionName: "",
                             ...description,
-                            uuid: newUuid(),
+                            // a creation whose online save got no answer keeps the uuid it was sent with
+                            uuid: description.uuid || newUuid(),
                             madeAt,
                             status: PENDING,
                             sent: false,

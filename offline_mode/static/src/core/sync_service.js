@@ -4,7 +4,15 @@
  *
  * It starts by itself: when the connection returns, when a change is queued
  * while online, when the page opens with changes queued, and again after a
- * failure, with backoff; "Sync now" (`syncNow`) retries at once.
+ * failure, with a backoff that grows to five minutes; "Sync now" (`syncNow`)
+ * and a returning connection retry at once.
+ *
+ * One bad change never blocks the queue: the server answers each change on its
+ * own, and when it refuses or fails a request as a whole, the batch is split
+ * in halves until the change it cannot take is alone; that one becomes a sync
+ * issue with the server's message and the others drain. A failure that says
+ * nothing of the changes (no connection, a proxy error, an expired session)
+ * blames none: the batch waits for the next attempt.
  *
  * Nothing lost, nothing twice:
  * - one tab syncs at a time: a Web Lock ("offline_mode_sync:<db>:<uid>") is
@@ -34,10 +42,20 @@ import { MissingCreationError, newUuid, toSyncPayload } from "./offline_change";
 
 export const SYNC_URL = "/offline_mode/sync";
 /** Waits between failed attempts; the last one repeats. */
-export const RETRY_DELAYS_MS = [2000, 5000, 15000, 30000, 60000];
+export const RETRY_DELAYS_MS = [2000, 5000, 15000, 30000, 60000, 120000, 300000];
+/** Each wait is drawn within ±20% of its delay, so that browsers do not retry in step. */
+export const RETRY_JITTER = 0.2;
 const CLIENT_ID_KEY = "offline_mode.client_id";
-/** The server refused the request as a whole (e.g. too large): smaller batches may pass. */
+/**
+ * The server processed the request and refused it as a whole (too large) or
+ * failed on it (an unexpected error): one of its changes may be the cause.
+ */
 const BATCH_REFUSED = "offline_mode.batch_refused";
+const SYNC_FAILED = "offline_mode.sync_failed";
+
+function isRefusedWhole(error) {
+    return error instanceof RPCError && [BATCH_REFUSED, SYNC_FAILED].includes(error.data?.name);
+}
 
 /** The id of this browser profile for the server's ledger (one per profile, kept in localStorage). */
 export function clientId() {
@@ -77,6 +95,9 @@ export const offlineSyncService = {
             lastError: null,
             /** when the next attempt after a failure is due */
             retryAt: null,
+            /** progress of the running sync: changes answered, out of those queued when it started */
+            done: 0,
+            total: 0,
         });
         if (!config.enabled) {
             return { state };
@@ -90,7 +111,8 @@ export const offlineSyncService = {
 
         function scheduleRetry() {
             browser.clearTimeout(retryTimer);
-            const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)];
+            const base = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)];
+            const delay = Math.round(base * (1 + RETRY_JITTER * (2 * Math.random() - 1)));
             attempt++;
             state.retryAt = new Date(Date.now() + delay);
             retryTimer = browser.setTimeout(() => {
@@ -123,6 +145,8 @@ export const offlineSyncService = {
 
         async function sendBatches() {
             let batchSize = config.max_batch;
+            state.done = 0;
+            state.total = outbox.state.pendingCount;
             while (connectivity.status.isOnline) {
                 const batch = await outbox.takeBatch(batchSize);
                 if (!batch.length) {
@@ -130,7 +154,8 @@ export const offlineSyncService = {
                 }
                 const uuids = batch.map((change) => change.uuid);
                 state.inFlight = uuids;
-                channel.postMessage({ type: "sending", uuids });
+                state.total = Math.max(state.total, state.done + outbox.state.pendingCount);
+                channel.postMessage({ type: "sending", uuids, done: state.done, total: state.total });
                 const { payloads, refused } = payloadsOf(batch);
                 let results = refused;
                 if (payloads.length) {
@@ -142,17 +167,22 @@ export const offlineSyncService = {
                         );
                         results = [...refused, ...answer.results];
                     } catch (error) {
-                        if (!(error instanceof RPCError && error.data?.name === BATCH_REFUSED)) {
+                        if (!isRefusedWhole(error)) {
                             throw error;
                         }
-                        if (batch.length > 1) {
+                        if (payloads.length > 1) {
+                            // The first half goes next; halving again finds the culprit
+                            // in a number of requests that grows with log2 of the batch.
                             batchSize = Math.ceil(batch.length / 2);
                             continue;
                         }
-                        // A single change the server will never take: shown as rejected, never dropped.
-                        results = [rejection(batch[0].uuid, "bad_request", error.message)];
+                        // A change the server will not take: a sync issue, never dropped.
+                        const code = error.data.name === BATCH_REFUSED ? "bad_request" : "validation";
+                        results = [...refused, rejection(payloads[0].uuid, code, error.message)];
+                        batchSize = config.max_batch;
                     }
                 }
+                state.done += results.length;
                 const { applied, resolvedIds } = await outbox.settle(results);
                 const synced = {
                     records: applied.map(({ model, resId }) => ({ model, resId })),
@@ -160,6 +190,11 @@ export const offlineSyncService = {
                 };
                 channel.postMessage({ type: "synced", ...synced });
                 env.bus.trigger("OFFLINE_MODE:SYNCED", synced);
+                const answered = new Set(results.map((result) => result.uuid));
+                if (!uuids.every((uuid) => answered.has(uuid))) {
+                    // Sent again at once, it would be forever: wait as after any failure.
+                    throw new Error(_t("The server's answer did not cover every change sent."));
+                }
             }
         }
 
@@ -219,6 +254,8 @@ export const offlineSyncService = {
             if (data?.type === "sending") {
                 state.isSyncing = true;
                 state.inFlight = data.uuids;
+                state.done = data.done;
+                state.total = data.total;
             } else if (data?.type === "idle") {
                 state.isSyncing = false;
                 state.inFlight = [];
@@ -290,7 +327,10 @@ export function useSyncStatus() {
         get label() {
             return {
                 offline: _t("Working offline"),
-                syncing: _t("Syncing"),
+                syncing:
+                    sync.isSyncing && sync.total > 1
+                        ? _t("Syncing %(done)s / %(total)s", { done: sync.done, total: sync.total })
+                        : _t("Syncing"),
                 issues: _t("Sync issues"),
                 synced: "",
             }[this.phase];

@@ -10,6 +10,10 @@
  *
  * Nothing lost: the record only counts as saved once the outbox stored the
  * change; if the storage is full the user is told and the record stays dirty.
+ * Nothing twice: a new record's online save carries the uuid of its creation
+ * (context key `offline_mode_creation`, see models/base.py); when the answer is
+ * lost, the creation is queued, or saved again, under that same uuid, and the
+ * server answers it with the record it already made.
  * Closing the page while offline queues the change and asks the browser to
  * keep the page (the transaction needs it open until it commits).
  */
@@ -23,11 +27,13 @@ import {
     EDITABLE_TYPES,
     fieldInfoOf,
     isLocalId,
+    newUuid,
     originalReadValue,
     recordNameOf,
     toReadValue,
     WRITE,
 } from "../core/offline_change";
+import { clientId } from "../core/sync_service";
 
 function localCopyOf(record) {
     const localCopy = record.model.env.services.offline_local_copy;
@@ -65,6 +71,7 @@ function describeSave(record) {
         }
     }
     const description = {
+        uuid: isNew ? record._offlineCreationUuid : undefined,
         model: record.resModel,
         operation: isNew ? CREATE : WRITE,
         resId: record.resId || undefined,
@@ -97,6 +104,30 @@ function isUntouchedDefault(record, name, sentValue) {
     return record._changes[name] === record._initialChanges[name];
 }
 
+/**
+ * Runs `save` with the ORM of `record`'s model sending, for a new record, the
+ * uuid of its creation: the same for every attempt to save that record.
+ */
+async function withCreationUuid(record, save) {
+    if (!record.isNew) {
+        return save();
+    }
+    record._offlineCreationUuid ||= newUuid();
+    const creation = { uuid: record._offlineCreationUuid, client_id: clientId() };
+    const orm = record.model.orm;
+    record.model.orm = Object.assign(Object.create(orm), {
+        webSave(model, ids, values, kwargs) {
+            const context = { ...kwargs.context, offline_mode_creation: creation };
+            return orm.webSave(model, ids, values, { ...kwargs, context });
+        },
+    });
+    try {
+        return await save();
+    } finally {
+        record.model.orm = orm;
+    }
+}
+
 /** Lets a lost connection reach the caller instead of the view's error dialog. */
 function passingConnectionLost(onError) {
     return (error, helpers) =>
@@ -112,7 +143,7 @@ patch(Record.prototype, {
         if (!localCopy.shouldQueue(this.resModel, this.resId)) {
             try {
                 const onError = options.onError && passingConnectionLost(options.onError);
-                return await super._save({ ...options, onError });
+                return await withCreationUuid(this, () => super._save({ ...options, onError }));
             } catch (error) {
                 // A record reloaded by the failed save has nothing left to queue.
                 if (!this.dirty || !(await localCopy.isConnectionLost(error))) {

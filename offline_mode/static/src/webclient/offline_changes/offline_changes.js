@@ -2,6 +2,7 @@ import { Component, useState } from "@odoo/owl";
 import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
 import { useDropdownCloser } from "@web/core/dropdown/dropdown_hooks";
 import { _t } from "@web/core/l10n/translation";
+import { browser } from "@web/core/browser/browser";
 import { useService } from "@web/core/utils/hooks";
 import {
     ARCHIVE,
@@ -13,6 +14,7 @@ import {
     UNLINK,
     WRITE,
 } from "../../core/offline_change";
+import { exportChanges } from "../../core/outbox_export";
 import { useSyncStatus } from "../../core/sync_service";
 import { ConflictDialog } from "./conflict_dialog";
 
@@ -32,7 +34,8 @@ function operationTag(operation) {
  * dropdown of the offline mode button: one row per change with its record,
  * action and operation (hover "Edited" for the fields), the server's reason
  * when it refused it, and what the user can do: open it, resolve a conflict,
- * discard it, sync now. Takes no props: it reads the services.
+ * discard it, sync now, and — when syncing keeps failing — download the
+ * changes as a file. Takes no props: it reads the services.
  */
 export class OfflineChanges extends Component {
     static template = "offline_mode.OfflineChanges";
@@ -129,5 +132,16 @@ export class OfflineChanges extends Component {
 
     syncNow() {
         return this.sync.syncNow();
+    }
+
+    /** Saves `changes` to a file on the user's device (no server needed). */
+    download(changes) {
+        const { name, content } = exportChanges(changes, (localId) =>
+            this.outboxService.creationOf(localId)?.uuid
+        );
+        const url = URL.createObjectURL(new Blob([content], { type: "application/json" }));
+        const link = Object.assign(document.createElement("a"), { href: url, download: name });
+        link.click();
+        browser.setTimeout(() => URL.revokeObjectURL(url), 1000);
     }
 }
