@@ -7,6 +7,7 @@ import uuid
 import pytest
 import requests
 
+from support.browser import Browser
 from support.flaky_proxy import FlakyProxy
 from support.jsonrpc import WebSession
 from support.odoo_server import OdooServer
@@ -121,3 +122,40 @@ def _try(call, *args):
         call(*args)
     except (requests.ConnectionError, requests.Timeout):
         pass
+
+
+@pytest.fixture
+def browser():
+    chromium = Browser()
+    yield chromium
+    chromium.close()
+
+
+def test_online_creation_whose_answer_is_lost_is_made_once(server, admin, browser, db_rows, report):
+    name = f"Lost creation {uuid.uuid4().hex[:8]}"
+    tab = browser.new_tab(cookies=admin.http.cookies.get_dict())
+    tab.goto(f"{server.url}/odoo/action-contacts.action_contacts/new")
+    tab.fill(".o_field_widget[name=name] input", name)
+
+    # The server creates the record and commits; its answer never arrives, and
+    # the connection is gone when the web client looks.
+    def lose_answer(params):
+        browser.set_offline(True)
+        tab.send("Fetch.failRequest", requestId=params["requestId"], errorReason="ConnectionClosed")
+    tab.on_event["Fetch.requestPaused"] = lose_answer
+    tab.send("Fetch.enable", patterns=[{"urlPattern": "*/res.partner/web_save*", "requestStage": "Response"}])
+    tab.click(".o_form_button_save")
+    tab.wait_for(".o_offline_mode_systray", text="Working offline", timeout=10)
+    tab.wait_for(".o_form_view .o_offline_mode_pending")
+    tab.send("Fetch.disable")
+    assert db_rows("SELECT count(*) FROM res_partner WHERE name = %s", [name]) == [(1,)]
+
+    # Back online, the queued creation goes with the uuid of the lost save: a replay.
+    browser.set_offline(False)
+    tab.wait_for_js("odoo.__WOWL_DEBUG__.root.env.services.offline_outbox.state.changes.length === 0", timeout=60)
+    assert db_rows("SELECT count(*) FROM res_partner WHERE name = %s", [name]) == [(1,)]
+    assert db_rows("SELECT status, saved_online, replay_count FROM offline_change "
+                   "WHERE model = 'res.partner' AND res_id = (SELECT id FROM res_partner WHERE name = %s)",
+                   [name]) == [("applied", True, 1)]
+    report("Faults: online creation whose answer was lost after the commit, then queued offline: "
+           "1 record, the sync answered it as a replay")

@@ -85,6 +85,10 @@ def virtual_uuid(value):
 def check_request(client_id, changes, body_bytes, max_batch):
     """Refuse a malformed request as a whole (:class:`BatchRefused`)."""
     if body_bytes > MAX_REQUEST_BYTES:
+        if isinstance(changes, list) and len(changes) == 1:
+            raise BatchRefused(_lt(
+                "This change is too large to be synced (%(size)s bytes, at most %(limit)s).",
+                size=body_bytes, limit=MAX_REQUEST_BYTES))
         raise BatchRefused(_lt(
             "The sync request is too large (%(size)s bytes, at most %(limit)s): send fewer changes at a time.",
             size=body_bytes, limit=MAX_REQUEST_BYTES))
@@ -110,11 +114,14 @@ def uuid_of(payload):
 def echoed_uuid(payload):
     """The uuid of ``payload`` as the client sent it, for its result: always a
     text, so that the client can pair every result with its change — the JSON
-    of a uuid that is not a text, "" when there is none, cut when absurdly long."""
+    of a uuid that is not a text, "" when there is none, cut when absurdly
+    long, and lone surrogates written out (the answer is UTF-8)."""
     uuid = payload.get("uuid", "") if isinstance(payload, dict) else ""
     if not isinstance(uuid, str):
         uuid = json.dumps(uuid, default=repr)
-    return uuid if len(uuid) <= MAX_ECHOED_UUID_LENGTH else uuid[:MAX_ECHOED_UUID_LENGTH] + "…"
+    if len(uuid) > MAX_ECHOED_UUID_LENGTH:
+        uuid = uuid[:MAX_ECHOED_UUID_LENGTH] + "…"
+    return uuid.encode("utf-8", "backslashreplace").decode()
 
 
 def parse_change(payload):

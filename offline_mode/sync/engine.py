@@ -78,7 +78,9 @@ class Outcome:
         if self.status == CONFLICT:
             result["conflicts"] = self.conflicts
         if self.status == REJECTED:
-            result["error"] = {"code": self.error_code, "message": self.error_message}
+            # a message may quote what the client sent; the answer is UTF-8
+            message = self.error_message.encode("utf-8", "backslashreplace").decode()
+            result["error"] = {"code": self.error_code, "message": message}
         return result
 
 

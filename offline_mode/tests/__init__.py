@@ -11,3 +11,5 @@ from . import test_sync_validation
 from . import test_sync_virtual_ids
 from . import test_offline_read_cache
 from . import test_offline_edit
+from . import test_sync_isolation
+from . import test_online_creation

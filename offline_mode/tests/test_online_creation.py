@@ -39,6 +39,7 @@ class TestOnlineCreationIsMadeOnce(SyncCase):
         made = self.save_new("Lost answer", "creation-3")[0]["id"]
         result = self.sync_one(make_change("create", values={"name": "Lost answer"}, uuid="creation-3"))
         self.assertEqual((result["status"], result["res_id"], result["replayed"]), ("applied", made, True))
+        self.assertEqual(self.ledger_entry("creation-3").replay_count, 1)
         follow_up = self.sync_one(make_change("write", "virtual:creation-3", {"function": "Owner"}))
         self.assertEqual(follow_up["res_id"], made)
         self.assertEqual(self.count("Lost answer"), 1)

@@ -25,7 +25,7 @@ class TestSyncIsolatesEachChange(SyncCase):
             if index != bad_index:
                 self.assertApplied(result)
 
-    @mute_logger(ENGINE_LOGGER)
+    @mute_logger(ENGINE_LOGGER, "odoo.sql_db")
     def test_database_error_while_applying_one_change(self):
         self.raise_in_database_when("res_partner", "NEW.function = 'Poison'")
         changes = [
@@ -40,7 +40,7 @@ class TestSyncIsolatesEachChange(SyncCase):
         self.assertTrue(self.env["res.partner"].search([("name", "=", "Before poison")]))
         self.assertEqual(self.ledger_entry(changes[1]["uuid"]).status, "rejected")
 
-    @mute_logger(ENGINE_LOGGER)
+    @mute_logger(ENGINE_LOGGER, "odoo.sql_db")
     def test_ledger_refusing_the_row_of_one_change(self):
         self.raise_in_database_when("offline_change", "NEW.uuid = 'unrecordable'")
         changes = [
@@ -57,7 +57,7 @@ class TestSyncIsolatesEachChange(SyncCase):
         self.assertFalse(self.ledger_entry("unrecordable"))
         self.assertEqual(self.ledger_entry(changes[2]["uuid"]).status, "applied")
 
-    @mute_logger(ENGINE_LOGGER)
+    @mute_logger(ENGINE_LOGGER, "odoo.sql_db")
     def test_isolated_run_keeps_replays_and_virtual_ids(self):
         self.raise_in_database_when("res_partner", "NEW.function = 'Poison'")
         create = make_change("create", values={"name": "Made offline"})

@@ -132,7 +132,7 @@ class TestSyncRefusesBadChanges(SyncCase):
             (None, "null"),
             (123, "123"),
             (["a", 1], '["a", 1]'),
-            ("bad\ud800", "bad\ud800"),
+            ("bad\ud800", "bad\\ud800"),
         ):
             with self.subTest(uuid=sent):
                 result = self.sync_one(make_change("create", values={"name": "X"}, uuid=sent or "x") | {"uuid": sent})
@@ -200,7 +200,11 @@ class TestSyncRefusesMalformedRequests(SyncCase):
         self.assertFalse(self.env["res.partner"].search([("name", "in", ["P0", "P1", "P2"])]))
 
     def test_request_body_over_the_size_limit(self):
-        self.assertRefused("browser-1", [], "too large", request_bytes=11 * 1024 * 1024)
+        self.assertRefused("browser-1", [], "send fewer changes", request_bytes=11 * 1024 * 1024)
+
+    def test_single_change_over_the_size_limit_is_named_as_such(self):
+        change = make_change("write", self.partner.id, {"comment": "x"})
+        self.assertRefused("browser-1", [change], "This change is too large", request_bytes=11 * 1024 * 1024)
 
     def test_missing_client_id(self):
         self.assertRefused(None, [], "client_id")

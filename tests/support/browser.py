@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 
 import requests
@@ -22,9 +23,11 @@ class BrowserError(AssertionError):
 
 
 class Browser:
-    def __init__(self, width=1400, height=900):
+    def __init__(self, width=1400, height=900, profile=None):
+        """`profile`: a folder kept after close, so that another Browser on it is a browser restart."""
         self.port = free_port()
-        self.profile = tempfile.mkdtemp(prefix="offline_mode_chromium_")
+        self.keeps_profile = profile is not None
+        self.profile = profile or tempfile.mkdtemp(prefix="offline_mode_chromium_")
         self.size = (width, height)
         self.process = subprocess.Popen([
             shutil.which("chromium"), "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -41,19 +44,94 @@ class Browser:
                 if time.monotonic() > deadline:
                     raise BrowserError("Chromium did not start")
                 time.sleep(0.2)
+        self.service_workers = ServiceWorkers(self.port)
+        self.tabs = []
+
+    def set_offline(self, offline):
+        """Cut or restore the network of the whole browser: its tabs, its service workers, and
+        the tabs opened afterwards (a reload or a new tab then meets no network at all)."""
+        self.service_workers.set_offline(offline)
+        for tab in self.tabs:
+            if tab.ws.connected:
+                tab.set_offline(offline)
 
     def new_tab(self, cookies=None):
         """A new tab; `cookies` (name -> value, for 127.0.0.1) log it in as a web session does."""
         target = requests.put(f"http://127.0.0.1:{self.port}/json/new?about:blank", timeout=10).json()
         tab = Tab(target["webSocketDebuggerUrl"], self.size)
+        self.tabs.append(tab)
+        if self.service_workers.offline:
+            tab.set_offline(True)
         for name, value in (cookies or {}).items():
             tab.send("Network.setCookie", name=name, value=value, domain="127.0.0.1", path="/")
         return tab
 
     def close(self):
-        self.process.kill()
-        self.process.wait(timeout=10)
-        shutil.rmtree(self.profile, ignore_errors=True)
+        self.service_workers.close()
+        if self.keeps_profile:
+            # Closed as a user closes it, so that the profile is written out whole.
+            self.process.terminate()
+        else:
+            self.process.kill()
+        self.process.wait(timeout=30)
+        if not self.keeps_profile:
+            shutil.rmtree(self.profile, ignore_errors=True)
+
+
+class ServiceWorkers:
+    """The network of the browser's service workers, which fetch on the pages' behalf.
+
+    DevTools attaches to each worker as it starts, paused until its network
+    conditions are set (a worker the browser restarts while offline stays
+    offline). A thread reads the events; `set_offline` applies to all.
+    """
+
+    def __init__(self, port):
+        url = requests.get(f"http://127.0.0.1:{port}/json/version", timeout=10).json()["webSocketDebuggerUrl"]
+        self.ws = websocket.create_connection(url, timeout=None, suppress_origin=True)
+        self.ids = itertools.count(1)
+        self.lock = threading.Lock()
+        self.sessions = set()
+        self.offline = False
+        self._send("Target.setAutoAttach", autoAttach=True, waitForDebuggerOnStart=True, flatten=True,
+                   filter=[{"type": "service_worker", "exclude": False}, {"exclude": True}])
+        threading.Thread(target=self._read_events, daemon=True).start()
+
+    def _send(self, method, session_id=None, **params):
+        message = {"id": next(self.ids), "method": method, "params": params}
+        if session_id:
+            message["sessionId"] = session_id
+        self.ws.send(json.dumps(message))
+
+    def _emulate(self, session_id):
+        self._send("Network.emulateNetworkConditions", session_id, offline=self.offline, latency=0,
+                   downloadThroughput=-1, uploadThroughput=-1)
+
+    def _read_events(self):
+        while True:
+            try:
+                message = json.loads(self.ws.recv())
+            except (websocket.WebSocketException, OSError, ValueError):
+                return  # closed
+            params = message.get("params", {})
+            with self.lock:
+                if message.get("method") == "Target.attachedToTarget":
+                    session_id = params["sessionId"]
+                    self.sessions.add(session_id)
+                    self._send("Network.enable", session_id)
+                    self._emulate(session_id)
+                    self._send("Runtime.runIfWaitingForDebugger", session_id)
+                elif message.get("method") == "Target.detachedFromTarget":
+                    self.sessions.discard(params.get("sessionId"))
+
+    def set_offline(self, offline):
+        with self.lock:
+            self.offline = offline
+            for session_id in self.sessions:
+                self._emulate(session_id)
+
+    def close(self):
+        self.ws.close()
 
 
 class Tab:
@@ -62,6 +140,9 @@ class Tab:
         self.ids = itertools.count(1)
         self.console = []
         self.exceptions = []
+        # DevTools event name -> callback(params), e.g. to answer Fetch.requestPaused
+        self.on_event = {}
+        self.answers = {}
         for domain in ("Page", "Runtime", "Network"):
             self.send(f"{domain}.enable")
         self.send("Emulation.setDeviceMetricsOverride", width=size[0], height=size[1],
@@ -70,15 +151,21 @@ class Tab:
     def send(self, method, **params):
         message_id = next(self.ids)
         self.ws.send(json.dumps({"id": message_id, "method": method, "params": params}))
-        while True:
+        while message_id not in self.answers:
             message = json.loads(self.ws.recv())
-            if message.get("id") == message_id:
-                if "error" in message:
-                    raise BrowserError(f"{method}: {message['error']}")
-                return message.get("result", {})
-            self._event(message)
+            if "id" in message:
+                # an event handler's own send may read the answer an outer send waits for
+                self.answers[message["id"]] = message
+            else:
+                self._event(message)
+        message = self.answers.pop(message_id)
+        if "error" in message:
+            raise BrowserError(f"{method}: {message['error']}")
+        return message.get("result", {})
 
     def _event(self, message):
+        if message.get("method") in self.on_event:
+            self.on_event[message["method"]](message["params"])
         if message.get("method") == "Runtime.consoleAPICalled":
             self.console.append(" ".join(str(arg.get("value", arg.get("description", "")))
                                          for arg in message["params"]["args"]))

@@ -1,12 +1,13 @@
 import { describe, expect, test } from "@odoo/hoot";
 import { waitFor, waitUntil } from "@odoo/hoot-dom";
-import { animationFrame } from "@odoo/hoot-mock";
+import { animationFrame, mockFetch } from "@odoo/hoot-mock";
 import {
     contains,
     defineModels,
     fields,
     getService,
     makeMockEnv,
+    MockServer,
     models,
     mountView,
     webModels,
@@ -210,4 +211,31 @@ test("a record created offline gets a local id and is queued as a creation", asy
     expect(change.values.name).toBe("Gemini Furniture");
     expect(change.recordName).toBe("Gemini Furniture");
     expect(".o_breadcrumb .active").toHaveText("Gemini Furniture");
+});
+
+test("a new record's online save carries its creation uuid, kept when its answer is lost", async () => {
+    setupOfflineMode({ online: true });
+    await makeMockEnv();
+    await mountView({ type: "form", resModel: "partner", arch: FORM });
+    const sent = [];
+    mockFetch(async (input, init) => {
+        const response = await MockServer.current.handle(input, init);
+        if (String(input).includes("/web_save")) {
+            // The server made the record; its answer never arrives.
+            sent.push(JSON.parse(init.body).params.kwargs.context.offline_mode_creation);
+            cutNetwork();
+            throw new TypeError("Failed to fetch");
+        }
+        return response;
+    });
+
+    await contains(".o_field_widget[name=name] input").edit("Gemini Furniture");
+    await contains(".o_form_button_save").click();
+    await waitFor(".o_offline_mode_pending", { timeout: 2000 });
+    const [change] = getService("offline_outbox").state.changes;
+    expect(sent).toHaveLength(1);
+    expect(sent[0].uuid).toMatch(/^[0-9a-f]{32}$/);
+    expect(sent[0].client_id).toBeOfType("string");
+    expect(change.operation).toBe("create");
+    expect(change.uuid).toBe(sent[0].uuid);
 });
