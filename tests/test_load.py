@@ -1,4 +1,6 @@
-"""Many users syncing at once against a multi-process server (--workers 2)."""
+"""Many users syncing at once against two multi-process servers (each --workers 2)
+on one database, as behind a load balancer: batches spread over both, and some
+sent to both at once (a retry that reached the other server)."""
 import json
 import os
 import threading
@@ -17,13 +19,19 @@ CHANGES_PER_CLIENT = 200
 SHARED_WRITES_PER_CLIENT = 20   # on leads every client edits: the source of conflicts
 BATCH = 50
 SHARED_LEADS = 5
+SENT_TO_BOTH_EVERY = 3  # every third batch goes to both servers at once
 
 
 @pytest.fixture(scope="module")
-def production_server(database, log_dir):
-    server = OdooServer(database, os.path.join(log_dir, "workers.log"), workers=2).start()
-    yield server
-    server.stop()
+def production_servers(database, log_dir):
+    servers = []
+    try:
+        for n in range(2):
+            servers.append(OdooServer(database, os.path.join(log_dir, f"workers-{n}.log"), workers=2).start())
+        yield servers
+    finally:
+        for server in servers:
+            server.stop()
 
 
 def _send(session, changes):
@@ -36,14 +44,24 @@ def _send(session, changes):
     raise AssertionError("batch never answered")
 
 
-def test_twenty_clients_syncing_at_once_lose_and_duplicate_nothing(
-        production_server, admin, make_user, db_rows, report):
+def _on_server(session, server):
+    """The same logged-in session, reaching ``server`` (servers share their session store)."""
+    other = WebSession(server)
+    other.http.cookies.update(session.http.cookies)
+    other.uid = session.uid
+    return other
+
+
+def test_twenty_clients_on_two_servers_lose_and_duplicate_nothing(
+        production_servers, admin, make_user, db_rows, report):
     own_partners = admin.call_kw("res.partner", "create", [[
         {"name": f"load-{c}-{n}"} for c in range(CLIENTS) for n in range(CHANGES_PER_CLIENT)]])
     shared = admin.call_kw("crm.lead", "create", [[
         {"name": f"shared lead {n}", "expected_revenue": 100} for n in range(SHARED_LEADS)]])
     manager_group = ("sales_team.group_sale_manager",)
-    sessions = [make_user(groups=manager_group, server=production_server) for _ in range(CLIENTS)]
+    sessions = [make_user(groups=manager_group, server=production_servers[0]) for _ in range(CLIENTS)]
+    # each client has a connection to each server: batches alternate between them
+    routes = [[session, _on_server(session, production_servers[1])] for session in sessions]
     run = uuid.uuid4().hex[:8]
 
     def client_changes(c):
@@ -64,18 +82,25 @@ def test_twenty_clients_syncing_at_once_lose_and_duplicate_nothing(
     def client(c):
         changes = client_changes(c)
         barrier.wait()
-        results = []
-        for start in range(0, len(changes), BATCH):
-            results += _send(sessions[c], changes[start:start + BATCH])
-        return changes, results
+        results, duplicates = [], []
+        for number, start in enumerate(range(0, len(changes), BATCH)):
+            batch = changes[start:start + BATCH]
+            if number % SENT_TO_BOTH_EVERY == 0:
+                with ThreadPoolExecutor(2) as both:
+                    first, second = both.map(lambda session: _send(session, batch), routes[c])
+                results += first
+                duplicates.append((first, second))
+            else:
+                results += _send(routes[c][number % 2], batch)
+        return changes, results, duplicates
 
     started = time.monotonic()
     with ThreadPoolExecutor(CLIENTS) as pool:
         outcomes = list(pool.map(client, range(CLIENTS)))
     elapsed = time.monotonic() - started
 
-    total = conflicts = 0
-    for c, (changes, results) in enumerate(outcomes):
+    total = conflicts = sent_twice = 0
+    for c, (changes, results, duplicates) in enumerate(outcomes):
         assert [r["uuid"] for r in results] == [change["uuid"] for change in changes]
         for change, result in zip(changes, results):
             total += 1
@@ -84,6 +109,14 @@ def test_twenty_clients_syncing_at_once_lose_and_duplicate_nothing(
             else:
                 assert result["status"] in ("applied", "conflict"), result
                 conflicts += result["status"] == "conflict"
+        # A batch both servers answered: the same outcome from each; an applied change
+        # was applied by one of them, the other answered it as a replay.
+        for first, second in duplicates:
+            for one, other in zip(first, second):
+                sent_twice += 1
+                assert (one["status"], one["res_id"]) == (other["status"], other["res_id"]), (one, other)
+                if one["status"] == "applied":
+                    assert [one["replayed"], other["replayed"]].count(False) <= 1, (one, other)
         ledger = db_rows("SELECT count(*), count(DISTINCT uuid) FROM offline_change WHERE user_id = %s",
                          [sessions[c].uid])[0]
         assert ledger == (CHANGES_PER_CLIENT, CHANGES_PER_CLIENT), "a change was lost or recorded twice"
@@ -101,8 +134,9 @@ def test_twenty_clients_syncing_at_once_lose_and_duplicate_nothing(
         value = db_rows("SELECT expected_revenue FROM crm_lead WHERE id = %s", [lead])[0][0]
         assert float(value) == float(_values(applied[0][0])["expected_revenue"])
     assert conflicts == CLIENTS * SHARED_WRITES_PER_CLIENT - SHARED_LEADS
-    report(f"Load: {CLIENTS} clients x {CHANGES_PER_CLIENT} changes against --workers 2: {total} changes in "
-           f"{elapsed:.1f}s ({total / elapsed:.0f} changes/s), {conflicts} conflicts reported, 0 lost, 0 duplicated")
+    report(f"Load: {CLIENTS} clients x {CHANGES_PER_CLIENT} changes over two servers (--workers 2 each, one "
+           f"database), {sent_twice} of them sent to both at once: {total} changes in {elapsed:.1f}s "
+           f"({total / elapsed:.0f} changes/s), {conflicts} conflicts reported, 0 lost, 0 applied twice")
 
 
 def _values(stored):
