@@ -2,8 +2,6 @@ import functools
 import json
 from datetime import timedelta
 
-from psycopg2.extras import Json
-
 from odoo import api, fields, models
 from odoo.exceptions import MissingError, UserError
 from odoo.tools import SQL
@@ -32,7 +30,6 @@ LEDGER_COLUMNS = (
     "made_at", "force", "received_at", "status", "error_code", "error_message", "conflicts",
     "replay_count", "saved_online",
 )
-JSON_COLUMNS = frozenset({"values", "original", "conflicts"})
 PURGE_BATCH_SIZE = 10000
 
 
@@ -141,20 +138,21 @@ class OfflineChange(models.Model):
         if not rows:
             return []
         now = fields.Datetime.now()
-        uid = self.env.uid
-        columns = (*LEDGER_COLUMNS, "create_uid", "create_date", "write_uid", "write_date")
-        row_placeholder = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        # The rows travel as one JSON parameter that PostgreSQL unpacks
+        # (jsonb_to_recordset): adapting one value per column and row in
+        # Python would cost more than the insert itself.
         self.env.cr.execute(SQL(
-            "INSERT INTO offline_change (%s) VALUES %s ON CONFLICT (user_id, uuid) DO NOTHING RETURNING id",
-            SQL(", ").join(SQL.identifier(column) for column in columns),
-            # one placeholder string and a flat parameter list: an SQL object
-            # per value would cost more than the insert itself
-            SQL(", ".join([row_placeholder] * len(rows)), *(
-                value
-                for row in rows
-                for value in (*(_column_value(column, row.get(column)) for column in LEDGER_COLUMNS),
-                              uid, now, uid, now)
-            )),
+            """INSERT INTO offline_change (%(columns)s, create_uid, create_date, write_uid, write_date)
+               SELECT %(columns)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                 FROM jsonb_to_recordset(%(rows)s::jsonb) AS received(%(typed_columns)s)
+                   ON CONFLICT (user_id, uuid) DO NOTHING
+            RETURNING id""",
+            columns=SQL(", ").join(SQL.identifier(column) for column in LEDGER_COLUMNS),
+            typed_columns=SQL(", ").join(
+                SQL("%s %s", SQL.identifier(column), SQL(self._fields[column].column_type[1]))
+                for column in LEDGER_COLUMNS),
+            uid=self.env.uid, now=now,
+            rows=_dumps([{column: row.get(column) for column in LEDGER_COLUMNS} for row in rows]),
         ))
         return [row[0] for row in self.env.cr.fetchall()]
 
@@ -202,12 +200,6 @@ class OfflineChange(models.Model):
         expired.unlink()
         remaining = self.search_count(domain) if len(expired) == PURGE_BATCH_SIZE else 0
         self.env["ir.cron"]._notify_progress(done=len(expired), remaining=remaining)
-
-
-def _column_value(column, value):
-    if column in JSON_COLUMNS:
-        return None if value is None else Json(value, dumps=_dumps)
-    return value
 
 
 # as Odoo answers JSON: dates as server strings, bytes decoded

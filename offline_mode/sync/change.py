@@ -5,6 +5,7 @@ send to ``/offline_mode/sync``; the values a change writes are checked against
 its model in :mod:`.values`.
 """
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,6 +59,8 @@ def is_storable_text(value):
     valid Unicode (JSON may carry lone surrogates, which UTF-8 cannot)."""
     if "\x00" in value:
         return False
+    if value.isascii():  # the common case, answered without encoding
+        return True
     try:
         value.encode()
     except UnicodeEncodeError:
@@ -83,8 +86,9 @@ def virtual_uuid(value):
 
 
 def check_request(client_id, changes, body_bytes, max_batch):
-    """Refuse a malformed request as a whole (:class:`BatchRefused`)."""
-    if body_bytes > MAX_REQUEST_BYTES:
+    """Refuse a malformed request as a whole (:class:`BatchRefused`);
+    ``body_bytes`` is None when the request did not come over HTTP."""
+    if body_bytes is not None and body_bytes > MAX_REQUEST_BYTES:
         if isinstance(changes, list) and len(changes) == 1:
             raise BatchRefused(_lt(
                 "This change is too large to be synced (%(size)s bytes, at most %(limit)s).",
@@ -124,8 +128,12 @@ def echoed_uuid(payload):
     return uuid.encode("utf-8", "backslashreplace").decode()
 
 
-def parse_change(payload):
-    """The :class:`Change` ``payload`` describes; ChangeRejected names its first defect."""
+def parse_change(payload, may_be_large=True):
+    """The :class:`Change` ``payload`` describes; ChangeRejected names its first defect.
+
+    ``may_be_large``: false when the whole request is smaller than a change may
+    be, which spares measuring each change.
+    """
     if not isinstance(payload, dict):
         raise ChangeRejected(BAD_REQUEST, _lt("A change must be a JSON object."))
     uuid = uuid_of(payload)
@@ -181,15 +189,15 @@ def parse_change(payload):
     if shape == UNSTORABLE_TEXT:
         raise ChangeRejected(BAD_REQUEST, _lt(
             "The values of this change hold a NUL character or text that is not valid Unicode."))
-    try:
-        size = len(json.dumps(values, allow_nan=False)) + len(json.dumps(original, allow_nan=False))
-    except ValueError:
+    if shape == NOT_FINITE:
         raise ChangeRejected(BAD_REQUEST, _lt(
-            "The values of this change hold a number JSON cannot carry (NaN or infinity).")) from None
-    if size > MAX_CHANGE_BYTES:
-        raise ChangeRejected(BAD_REQUEST, _lt(
-            "The values of this change are too large (%(size)s bytes, at most %(limit)s).",
-            size=size, limit=MAX_CHANGE_BYTES))
+            "The values of this change hold a number JSON cannot carry (NaN or infinity)."))
+    if may_be_large:
+        size = len(json.dumps(values)) + len(json.dumps(original))
+        if size > MAX_CHANGE_BYTES:
+            raise ChangeRejected(BAD_REQUEST, _lt(
+                "The values of this change are too large (%(size)s bytes, at most %(limit)s).",
+                size=size, limit=MAX_CHANGE_BYTES))
 
     return Change(
         uuid=uuid, model=model, operation=operation, res_id=res_id,
@@ -204,11 +212,13 @@ def _made_at(payload):
 
 TOO_DEEP = "too deep"
 UNSTORABLE_TEXT = "unstorable text"
+NOT_FINITE = "not finite"
 
 
 def _shape_problem(value):
     """TOO_DEEP if lists and objects in ``value`` nest past MAX_NESTING,
-    UNSTORABLE_TEXT if a text or key cannot be stored (see is_storable_text), else None."""
+    UNSTORABLE_TEXT if a text or key cannot be stored (see is_storable_text),
+    NOT_FINITE for NaN or infinity (Python's JSON reads them), else None."""
     pending = [(value, 1)] if isinstance(value, (dict, list)) else []
     while pending:
         container, depth = pending.pop()
@@ -222,6 +232,9 @@ def _shape_problem(value):
             if isinstance(item, str):
                 if not is_storable_text(item):
                     return UNSTORABLE_TEXT
+            elif isinstance(item, float):
+                if not math.isfinite(item):
+                    return NOT_FINITE
             elif isinstance(item, (dict, list)):
                 pending.append((item, depth + 1))
     return None
@@ -231,10 +244,7 @@ def _storable(values):
     """``values`` if the ledger can keep it, else None."""
     if not isinstance(values, dict) or _shape_problem(values):
         return None
-    try:
-        return values if len(json.dumps(values, allow_nan=False)) <= MAX_CHANGE_BYTES else None
-    except ValueError:
-        return None
+    return values if len(json.dumps(values)) <= MAX_CHANGE_BYTES else None
 
 
 def recorded_fields(payload, change):

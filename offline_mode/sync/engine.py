@@ -50,7 +50,7 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, _as_validation_error
 
 from .change import (
-    ARCHIVE, CREATE, UNARCHIVE, UNLINK, VIRTUAL_PREFIX,
+    ARCHIVE, CREATE, MAX_CHANGE_BYTES, UNARCHIVE, UNLINK, VIRTUAL_PREFIX,
     check_request, echoed_uuid, is_record_id, parse_change, recorded_fields, uuid_of, virtual_uuid,
 )
 from .conflicts import find_conflicts
@@ -108,12 +108,14 @@ class SyncEngine:
         self.ledger = env["offline.change"].sudo()
         self.config = env["ir.config_parameter"]._get_offline_mode_config()
 
-    def sync(self, client_id, payloads, request_bytes=0):
-        """The result of each change of ``payloads``, in order.
+    def sync(self, client_id, payloads, request_bytes=None):
+        """The result of each change of ``payloads``, in order; ``request_bytes``
+        is the size of the HTTP request, when there is one.
 
         :raise BatchRefused: if the request is malformed; nothing is applied then.
         """
         check_request(client_id, payloads, request_bytes, self.config["max_batch"])
+        self.changes_may_be_large = request_bytes is None or request_bytes > MAX_CHANGE_BYTES
         started = time.monotonic()
         known_rows = self.ledger._lock_entries(self.env.uid, _uuids_named(payloads))
         try:
@@ -148,6 +150,7 @@ class _Batch:
 
     def __init__(self, engine, client_id, payloads, known_rows, isolated):
         self.env = engine.env
+        self.changes_may_be_large = engine.changes_may_be_large
         self.ledger = engine.ledger
         self.client_id = client_id
         self.payloads = payloads
@@ -227,7 +230,7 @@ class _Batch:
     def _outcome_of(self, payload):
         change = None
         try:
-            change = self._guard(lambda: parse_change(payload))
+            change = self._guard(lambda: parse_change(payload, self.changes_may_be_large))
             outcome = self._guard(lambda: self._evaluate(change))
         except ChangeRejected as rejection:
             outcome = Outcome(
