@@ -38,6 +38,9 @@ class OfflineChange(models.Model):
     _description = "Offline change"
     _order = "received_at desc, id desc"
     _rec_name = "uuid"
+    # bookkeeping written by the sync route, which sets user_id and received_at:
+    # no create/write columns (and their foreign keys) to fill for every change
+    _log_access = False
 
     # no index of its own: the unique (user_id, uuid) index serves it
     user_id = fields.Many2one(
@@ -137,13 +140,12 @@ class OfflineChange(models.Model):
         """
         if not rows:
             return []
-        now = fields.Datetime.now()
         # The rows travel as one JSON parameter that PostgreSQL unpacks
         # (jsonb_to_recordset): adapting one value per column and row in
         # Python would cost more than the insert itself.
         self.env.cr.execute(SQL(
-            """INSERT INTO offline_change (%(columns)s, create_uid, create_date, write_uid, write_date)
-               SELECT %(columns)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+            """INSERT INTO offline_change (%(columns)s)
+               SELECT %(columns)s
                  FROM jsonb_to_recordset(%(rows)s::jsonb) AS received(%(typed_columns)s)
                    ON CONFLICT (user_id, uuid) DO NOTHING
             RETURNING id""",
@@ -151,7 +153,6 @@ class OfflineChange(models.Model):
             typed_columns=SQL(", ").join(
                 SQL("%s %s", SQL.identifier(column), SQL(self._fields[column].column_type[1]))
                 for column in LEDGER_COLUMNS),
-            uid=self.env.uid, now=now,
             rows=_dumps([{column: row.get(column) for column in LEDGER_COLUMNS} for row in rows]),
         ))
         return [row[0] for row in self.env.cr.fetchall()]

@@ -6,10 +6,10 @@ its model in :mod:`.values`.
 """
 import json
 import math
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from odoo.tools import DEFAULT_SERVER_DATETIME_FORMAT
 from odoo.tools.translate import LazyTranslate
 
 from .errors import BAD_REQUEST, BatchRefused, ChangeRejected, shown
@@ -205,9 +205,18 @@ def parse_change(payload, may_be_large=True):
     )
 
 
+# Odoo's server format, YYYY-MM-DD HH:MM:SS: checked by shape, then read by
+# fromisoformat, many times faster than strptime.
+MADE_AT_SHAPE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", re.ASCII)
+
+
 def _made_at(payload):
     made_at = payload.get("made_at")
-    return None if made_at is None else datetime.strptime(made_at, DEFAULT_SERVER_DATETIME_FORMAT)
+    if made_at is None:
+        return None
+    if not MADE_AT_SHAPE.fullmatch(made_at):
+        raise ValueError(made_at)
+    return datetime.fromisoformat(made_at)
 
 
 TOO_DEEP = "too deep"

@@ -19,6 +19,10 @@ from .errors import BAD_REQUEST, ChangeRejected, shown
 from .values import field_label
 
 UNKNOWN = object()  # an x2many value that cannot be known ahead, e.g. with new lines
+# Kinds whose value as cached compares in stored form directly, with no formatting for the client.
+PLAIN_KINDS = frozenset({
+    "char", "text", "html", "selection", "date", "datetime", "float", "monetary", "boolean", "integer",
+})
 
 
 def find_conflicts(record, values, original, resolve):
@@ -33,8 +37,7 @@ def find_conflicts(record, values, original, resolve):
         if name not in original:
             continue
         field = record._fields[name]
-        server_value = read_form(field, record)
-        server = stored_form(field, record, server_value, resolve)
+        server = _server_stored_form(field, record, resolve)
         before = stored_form(field, record, original[name], resolve)
         if server == before:
             continue
@@ -48,10 +51,24 @@ def find_conflicts(record, values, original, resolve):
             "field": name,
             "label": field._description_string(record.env),
             "original": original[name],
-            "server": server_value,
+            "server": read_form(field, record),
             "client": client_value,
         })
     return conflicts
+
+
+def _server_stored_form(field, record, resolve):
+    """``record``'s value of ``field`` in stored form; the client's form of it
+    (a many2one's name, say) is only read for a conflict."""
+    value = record[field.name]
+    kind = field.type
+    if kind == "many2one":
+        return value.id or False
+    if kind in ("one2many", "many2many"):
+        return frozenset(value.ids)
+    if kind in PLAIN_KINDS:
+        return stored_form(field, record, value, resolve)
+    return stored_form(field, record, read_form(field, record), resolve)
 
 
 def read_form(field, record):
