@@ -16,6 +16,8 @@ class OfflineModeController(http.Controller):
 class OfflineModeWebManifest(webmanifest.WebManifest):
 
     def _get_service_worker_content(self):
-        # Odoo's service worker, plus the offline copies of files and images.
-        with file_open("offline_mode/static/service_worker/offline_files.js") as offline_files:
-            return super()._get_service_worker_content() + "\n" + offline_files.read()
+        # The web client's shell goes first: its fetch listener must answer
+        # navigations before Odoo's does. The offline copies of files come after.
+        with file_open("offline_mode/static/service_worker/offline_shell.js") as offline_shell, \
+                file_open("offline_mode/static/service_worker/offline_files.js") as offline_files:
+            return "\n".join((offline_shell.read(), super()._get_service_worker_content(), offline_files.read()))

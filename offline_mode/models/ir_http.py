@@ -27,4 +27,8 @@ class IrHttp(models.AbstractModel):
             # Tells the web client to drop the data it cached for reading (never
             # unsynced changes): the user asked the browser to forget its caches.
             info["offline_mode_hard_reload"] = _is_hard_reload()
+            # Always false from the server: the service worker turns it true in the
+            # copy of the page it serves when the network fails (an offline start,
+            # see static/service_worker/offline_shell.js).
+            info["offline_mode_started_offline"] = False
         return info

@@ -4,20 +4,19 @@
  * logged-in user, and served from it only when the network fails. While online,
  * the network answers, as without offline mode.
  *
- * The page tells which cache belongs to the logged-in user ("offline_mode_files:
- * <db>:<uid>", message "offline_mode:files_cache"); it is remembered in a cache
- * of its own so that it survives the worker being stopped. With no user known,
- * nothing is stored or served. A file is stored once fully received; a crash or
- * a full disk leaves it unstored (the next online use stores it again).
+ * The logged-in user is the one offline_shell.js remembers (put before Odoo's
+ * worker, same scope): their cache is "offline_mode_files:<db>:<uid>". With no
+ * user known, nothing is stored or served. The tabs of a browser share its
+ * session, hence one logged-in user and one cache. A file is stored once fully
+ * received; a crash or a full disk (quota) leaves it unstored, and the next
+ * online use stores it again.
  */
-const OFFLINE_FILES_USER_CACHE = "offline_mode_files_user";
-const OFFLINE_FILES_USER_KEY = "/offline_mode/files_cache";
 /** Larger files are not kept for offline use. */
 const OFFLINE_FILES_MAX_BYTES = 20 * 1024 * 1024;
 
 async function offlineFilesCacheName() {
-    const stored = await (await caches.open(OFFLINE_FILES_USER_CACHE)).match(OFFLINE_FILES_USER_KEY);
-    return stored ? stored.text() : null;
+    const user = await offlineModeUser();
+    return user && `offline_mode_files:${user}`;
 }
 
 function isOfflineFileRequest(request) {
@@ -58,15 +57,26 @@ self.addEventListener("fetch", (event) => {
     }
 });
 
+/** Files the page loaded before the worker controlled it (its avatar): kept too. */
 self.addEventListener("message", (event) => {
-    if (event.data?.type !== "offline_mode:files_cache") {
+    const { type, user, keep } = event.data || {};
+    if (type !== "offline_mode:session" || !user || !keep) {
         return;
     }
+    const files = keep.map((url) => new Request(url)).filter(isOfflineFileRequest);
     event.waitUntil(
-        caches.open(OFFLINE_FILES_USER_CACHE).then((cache) =>
-            event.data.name
-                ? cache.put(OFFLINE_FILES_USER_KEY, new Response(event.data.name))
-                : cache.delete(OFFLINE_FILES_USER_KEY)
+        caches.open(`offline_mode_files:${user}`).then((cache) =>
+            Promise.all(
+                files.map(async (request) => {
+                    if (await cache.match(request)) {
+                        return;
+                    }
+                    const response = await fetch(request);
+                    if (isStorableFile(response)) {
+                        await cache.put(request, response);
+                    }
+                })
+            ).catch((error) => console.warn("offline_mode: files not kept", error))
         )
     );
 });

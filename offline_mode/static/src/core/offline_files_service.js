@@ -6,19 +6,12 @@ import { session } from "@web/session";
 /**
  * Offline copies of files and images (/web/content, /web/image): the service
  * worker keeps those loaded online in the Cache Storage of the logged-in user
- * and serves them when the network fails (static/service_worker/offline_files.js).
- * This service tells the worker which cache is this user's, and deletes it on a
- * hard refresh and at logout.
+ * and serves them when the network fails (static/service_worker/offline_files.js;
+ * the worker learns the user from the offline_shell service). This service
+ * deletes them on a hard refresh and at logout.
  */
-export function offlineFilesCacheName(odooDatabase, userId) {
+function offlineFilesCacheName(odooDatabase, userId) {
     return `offline_mode_files:${odooDatabase}:${userId}`;
-}
-
-function tellWorker(cacheName) {
-    const message = { type: "offline_mode:files_cache", name: cacheName };
-    // Without a worker (first visit, other scope), there is nothing to tell.
-    browser.navigator.serviceWorker?.controller?.postMessage(message);
-    browser.navigator.serviceWorker?.ready.then((registration) => registration.active?.postMessage(message));
 }
 
 export const offlineFilesService = {
@@ -26,15 +19,13 @@ export const offlineFilesService = {
     start(env, { offline_config: config }) {
         const cacheName = offlineFilesCacheName(session.db, user.userId);
         const canKeepFiles = config.enabled && Boolean(browser.navigator.serviceWorker && window.caches);
-        if (canKeepFiles) {
-            const cleared = session.offline_mode_hard_reload ? caches.delete(cacheName) : Promise.resolve();
-            cleared.finally(() => tellWorker(cacheName));
+        if (canKeepFiles && session.offline_mode_hard_reload) {
+            caches.delete(cacheName);
         }
         return {
-            /** Deletes this user's offline files; the worker stops keeping files. */
+            /** Deletes this user's offline files. */
             async deleteFiles() {
                 if (canKeepFiles) {
-                    tellWorker(null);
                     await caches.delete(cacheName);
                 }
             },

@@ -151,10 +151,15 @@ export const offlineReadCacheService = {
             const json = JSON.stringify(answer);
             const tags = readCacheTags(url, params, scope, answer);
             pendingWrites.set(key, { key, json, tags });
-            if (url === "/web/action/load" && params.action_id !== answer.id) {
-                // Loaded by XML id or path (a URL); menus load it by its database id.
-                const byId = readCacheKey(url, { ...params, action_id: answer.id });
-                pendingWrites.set(byId, { key: byId, json, tags });
+            if (url === "/web/action/load") {
+                // Loaded by XML id, path or id: menus load it by its database id, a
+                // reloaded page by its path (the URL shows it).
+                for (const actionId of new Set([answer.id, answer.path])) {
+                    if (actionId && actionId !== params.action_id) {
+                        const alias = readCacheKey(url, { ...params, action_id: actionId });
+                        pendingWrites.set(alias, { key: alias, json, tags });
+                    }
+                }
             }
             writeTimer ??= browser.setTimeout(() => {
                 writeTimer = null;

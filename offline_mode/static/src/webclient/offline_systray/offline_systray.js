@@ -24,6 +24,7 @@ export class OfflineSystray extends Component {
         this.notification = useService("notification");
         this.status = useState(this.connectivity.status);
         this.preparation = useState(useService("offline_prepare").state);
+        this.shell = useState(useService("offline_shell").state);
         this.state = useState({ isRetrying: false });
     }
 

@@ -14,7 +14,7 @@ const userMenuRegistry = registry.category("user_menuitems");
  *   holds that have not reached the server yet (the outbox); when any, the
  *   user is warned before anything is deleted.
  */
-export const offlineUserData = registry.category("offline_mode_user_data");
+const offlineUserData = registry.category("offline_mode_user_data");
 
 async function countUnsyncedChanges(env) {
     const counts = await Promise.all(

@@ -1,0 +1,296 @@
+/* Put before Odoo's service worker (/web/service-worker.js, scope /odoo) by
+ * offline_mode (controllers/main.py), so that its fetch listener runs first:
+ * the web client's shell, kept for starting the web client offline (a reload,
+ * a new tab, a browser restart).
+ *
+ * Online, navigations to /odoo and /odoo/... go to the network, as without
+ * offline mode; the page the server answered is kept for the user it was
+ * rendered for (read from its session info), with what it loads to start:
+ * hashed asset bundles, menus, translations, static files (fonts, icons).
+ * Offline, a navigation gets the page kept for the logged-in user of this
+ * browser, marked as started offline; with none kept, Odoo's offline page.
+ *
+ * One user's, never another's: the browser's session belongs to one user at a
+ * time, remembered here ("<db>:<uid>", in a cache of its own so that it
+ * survives the worker being stopped). A page rendered for another user, a page
+ * saying offline mode is off, or a redirection of /odoo (to the login page:
+ * logged out, session expired) forgets the shells of everyone else. The
+ * web client tells the user too, and deletes its shell at logout and on a
+ * hard refresh (core/offline_shell/offline_shell_service.js).
+ *
+ * Fresh after an upgrade: a page whose bundles, menus or translations differ
+ * from the kept ones replaces them; the old ones are deleted.
+ *
+ * Failure model: every change to a shell runs in one queue, one at a time; a
+ * file is stored once fully received; a crash or a full disk (quota) leaves it
+ * unstored, and the next online start stores it again (the page lists what it
+ * loaded, see "offline_mode:session").
+ */
+const OFFLINE_MODE_USER_CACHE = "offline_mode_user";
+const OFFLINE_MODE_USER_KEY = "/offline_mode/user";
+const OFFLINE_SHELL_PREFIX = "offline_mode_shell:";
+/** The kept page, and what it loads (URL → bytes), under keys no route answers. */
+const OFFLINE_SHELL_PAGE_KEY = "/offline_mode/shell/page";
+const OFFLINE_SHELL_INDEX_KEY = "/offline_mode/shell/index";
+/** What a kept page says in its session info, and says instead when served offline. */
+const OFFLINE_SHELL_ONLINE_MARK = '"offline_mode_started_offline": false';
+const OFFLINE_SHELL_OFFLINE_MARK = '"offline_mode_started_offline": true';
+
+let offlineShellQueue = Promise.resolve();
+
+/** Runs `task` after the shell changes queued before it. */
+function inOfflineShellQueue(task) {
+    const run = offlineShellQueue.then(task);
+    offlineShellQueue = run.catch((error) => console.warn("offline_mode: shell not kept", error));
+    return run;
+}
+
+function offlineShellCacheName(user) {
+    return OFFLINE_SHELL_PREFIX + user;
+}
+
+/** The logged-in user of this browser, "<db>:<uid>", or null. */
+async function offlineModeUser() {
+    const stored = await caches.match(OFFLINE_MODE_USER_KEY, { cacheName: OFFLINE_MODE_USER_CACHE });
+    return stored ? stored.text() : null;
+}
+
+/** Remembers the logged-in user; the shells of any other user are deleted. */
+async function setOfflineModeUser(user) {
+    const names = await caches.keys();
+    await Promise.all(
+        names
+            .filter((name) => name.startsWith(OFFLINE_SHELL_PREFIX) && name !== offlineShellCacheName(user))
+            .map((name) => caches.delete(name))
+    );
+    const cache = await caches.open(OFFLINE_MODE_USER_CACHE);
+    if (user) {
+        await cache.put(OFFLINE_MODE_USER_KEY, new Response(user));
+    } else {
+        await cache.delete(OFFLINE_MODE_USER_KEY);
+    }
+}
+
+function isWebClientNavigation(request) {
+    const { pathname } = new URL(request.url);
+    return (
+        request.method === "GET" &&
+        request.mode === "navigate" &&
+        (pathname === "/odoo" || pathname.startsWith("/odoo/"))
+    );
+}
+
+/** What the web client loads to start: hashed or static, the same for every record it shows. */
+function isShellFile(url) {
+    const { pathname, origin } = new URL(url);
+    return (
+        origin === self.location.origin &&
+        (pathname.startsWith("/web/assets/") ||
+            pathname.startsWith("/web/webclient/load_menus/") ||
+            pathname.startsWith("/web/webclient/translations/") ||
+            /^\/[\w.-]+\/static\//.test(pathname))
+    );
+}
+
+function isShellFileRequest(request) {
+    return request.method === "GET" && request.mode !== "navigate" && isShellFile(request.url);
+}
+
+function sessionInfoOf(html) {
+    const found = /odoo\.__session_info__ = (\{.*?\});\n/.exec(html);
+    try {
+        return found && JSON.parse(found[1]);
+    } catch {
+        return null;
+    }
+}
+
+/** The versioned URLs a page loads: its bundles, menus and translations. */
+function versionedUrlsOf(html, info) {
+    const urls = new Set([...html.matchAll(/(?:src|href)="(\/web\/assets\/[^"]+)"/g)].map((found) => found[1]));
+    const hashes = info.cache_hashes || {};
+    urls.add(`/web/webclient/load_menus/${hashes.load_menus}`);
+    urls.add(`/web/webclient/translations/${hashes.translations}?lang=${info.user_context?.lang}`);
+    return [...urls].map((url) => new URL(url, self.location.origin).href);
+}
+
+async function readShellIndex(cache) {
+    const stored = await cache.match(OFFLINE_SHELL_INDEX_KEY);
+    return stored ? stored.json() : { versioned: [], bytes: {} };
+}
+
+function writeShellIndex(cache, index) {
+    return cache.put(OFFLINE_SHELL_INDEX_KEY, new Response(JSON.stringify(index)));
+}
+
+/**
+ * Keeps a page of the web client the server answered, for the user it was
+ * rendered for. Queued.
+ *
+ * @param {string} html
+ */
+function keepShellPage(html) {
+    return inOfflineShellQueue(async () => {
+        const info = sessionInfoOf(html);
+        if (!info?.uid || !info.offline_mode?.enabled) {
+            await setOfflineModeUser(null);
+            return;
+        }
+        const user = `${info.db}:${info.uid}`;
+        if ((await offlineModeUser()) !== user) {
+            await setOfflineModeUser(user);
+        }
+        if (info.offline_mode_hard_reload || !html.includes(OFFLINE_SHELL_ONLINE_MARK)) {
+            return; // the web client deletes the shell (hard refresh), or cannot be told it starts offline
+        }
+        const cache = await caches.open(offlineShellCacheName(user));
+        const index = await readShellIndex(cache);
+        const versioned = versionedUrlsOf(html, info);
+        if (versioned.join() !== index.versioned.join()) {
+            // New bundles, menus or translations: those of the old page go.
+            for (const request of await cache.keys()) {
+                const { pathname } = new URL(request.url);
+                const isVersioned = pathname.startsWith("/web/assets/") || pathname.startsWith("/web/webclient/");
+                if (isVersioned && !versioned.includes(request.url)) {
+                    await cache.delete(request);
+                    delete index.bytes[request.url];
+                }
+            }
+            index.versioned = versioned;
+        }
+        const page = new Blob([html], { type: "text/html; charset=utf-8" });
+        await cache.put(OFFLINE_SHELL_PAGE_KEY, new Response(page, { headers: { "Content-Type": page.type } }));
+        index.bytes[OFFLINE_SHELL_PAGE_KEY] = page.size;
+        await writeShellIndex(cache, index);
+    });
+}
+
+/**
+ * Keeps a file the web client loaded, in the shell of the logged-in user,
+ * unless already kept (bundles are immutable; static files change with an
+ * upgrade, which brings new bundles). Queued.
+ *
+ * @param {Request|string} request
+ * @param {Response} [response] fetched when not given
+ */
+function keepShellFile(request, response) {
+    return inOfflineShellQueue(async () => {
+        const user = await offlineModeUser();
+        if (!user || !(await caches.has(offlineShellCacheName(user)))) {
+            return; // no page kept for this user: nothing to start
+        }
+        const cache = await caches.open(offlineShellCacheName(user));
+        if (await cache.match(request, { ignoreVary: true })) {
+            return;
+        }
+        response ||= await fetch(request);
+        if (response.status !== 200 || response.type !== "basic") {
+            return;
+        }
+        const body = await response.blob();
+        await cache.put(request, new Response(body, { headers: response.headers }));
+        const index = await readShellIndex(cache);
+        index.bytes[new Request(request).url] = body.size;
+        await writeShellIndex(cache, index);
+    });
+}
+
+/** The page kept for the logged-in user, marked as started offline; null if none. */
+async function keptShellPage(request) {
+    const user = await offlineModeUser();
+    const kept =
+        user && (await caches.match(OFFLINE_SHELL_PAGE_KEY, { cacheName: offlineShellCacheName(user) }));
+    if (!kept) {
+        return null;
+    }
+    const html = (await kept.text()).replace(OFFLINE_SHELL_ONLINE_MARK, OFFLINE_SHELL_OFFLINE_MARK);
+    return new Response(html, { headers: kept.headers });
+}
+
+async function navigateOrStartOffline(event) {
+    const { request } = event;
+    let response;
+    try {
+        response = await fetch(request);
+    } catch (networkError) {
+        // Odoo's "You are offline" page when no shell is kept (see Odoo's own handler).
+        const fallback = (await keptShellPage(request)) || (await caches.match("/odoo/offline"));
+        if (fallback) {
+            return fallback;
+        }
+        throw networkError;
+    }
+    const isPage = response.status === 200 && response.headers.get("Content-Type")?.startsWith("text/html");
+    if (isPage) {
+        event.waitUntil(response.clone().text().then(keepShellPage));
+    } else if (response.type === "opaqueredirect" && !new URL(request.url).searchParams.has("redirect")) {
+        // The web client sends to the login page: no one is logged in any more.
+        event.waitUntil(inOfflineShellQueue(() => setOfflineModeUser(null)));
+    }
+    return response;
+}
+
+async function fetchOrServeShellFile(event) {
+    const { request } = event;
+    let response;
+    try {
+        response = await fetch(request);
+    } catch (networkError) {
+        const user = await offlineModeUser();
+        const kept =
+            user &&
+            (await caches.match(request, { cacheName: offlineShellCacheName(user), ignoreVary: true }));
+        if (kept) {
+            return kept;
+        }
+        throw networkError;
+    }
+    if (response.status === 200 && response.type === "basic") {
+        event.waitUntil(keepShellFile(request, response.clone()));
+    }
+    return response;
+}
+
+self.addEventListener("fetch", (event) => {
+    const { request } = event;
+    if (isWebClientNavigation(request)) {
+        event.respondWith(navigateOrStartOffline(event));
+    } else if (isShellFileRequest(request)) {
+        event.respondWith(fetchOrServeShellFile(event));
+    } else {
+        return;
+    }
+    // Answered here: Odoo's listener would answer navigations a second time.
+    event.stopImmediatePropagation();
+});
+
+/**
+ * The web client tells who is logged in ("<db>:<uid>", or null at logout),
+ * and, when it started online, what it loaded: `keep` lists URLs to keep in
+ * the shell; when the worker did not see the page load (the first one, before
+ * the worker controlled it), the page is fetched again to be kept.
+ */
+self.addEventListener("message", (event) => {
+    const { type, user, keep } = event.data || {};
+    if (type !== "offline_mode:session") {
+        return;
+    }
+    event.waitUntil(
+        (async () => {
+            if ((await offlineModeUser()) !== user) {
+                await inOfflineShellQueue(() => setOfflineModeUser(user));
+            }
+            if (!user || !keep) {
+                return;
+            }
+            const kept = await caches.match(OFFLINE_SHELL_PAGE_KEY, { cacheName: offlineShellCacheName(user) });
+            if (!kept) {
+                const response = await fetch("/odoo", { redirect: "manual" });
+                if (response.status === 200) {
+                    await keepShellPage(await response.text());
+                }
+            }
+            await Promise.all(keep.filter(isShellFile).map((url) => keepShellFile(url)));
+        })().catch((error) => console.warn("offline_mode: shell not kept", error))
+    );
+});
