@@ -6,9 +6,11 @@
  * Online, navigations to /odoo and /odoo/... go to the network, as without
  * offline mode; the page the server answered is kept for the user it was
  * rendered for (read from its session info), with what it loads to start:
- * hashed asset bundles, menus, translations, static files (fonts, icons).
+ * hashed asset bundles, menus, translations, static files (fonts, icons) —
+ * those the page lists once started (its other requests are not touched).
  * Offline, a navigation gets the page kept for the logged-in user of this
- * browser, marked as started offline; with none kept, Odoo's offline page.
+ * browser, marked as started offline, and that page's files come from the
+ * shell; with no page kept, Odoo's offline page.
  *
  * One user's, never another's: the browser's session belongs to one user at a
  * time, remembered here ("<db>:<uid>", in a cache of its own so that it
@@ -168,29 +170,29 @@ function keepShellPage(html) {
 /**
  * Keeps a file the web client loaded, in the shell of the logged-in user,
  * unless already kept (bundles are immutable; static files change with an
- * upgrade, which brings new bundles). Queued.
+ * upgrade, which brings new bundles). Fetched again: from the browser's HTTP
+ * cache, where the page's own load left it. Queued.
  *
- * @param {Request|string} request
- * @param {Response} [response] fetched when not given
+ * @param {string} url
  */
-function keepShellFile(request, response) {
+function keepShellFile(url) {
     return inOfflineShellQueue(async () => {
         const user = await offlineModeUser();
         if (!user || !(await caches.has(offlineShellCacheName(user)))) {
             return; // no page kept for this user: nothing to start
         }
         const cache = await caches.open(offlineShellCacheName(user));
-        if (await cache.match(request, { ignoreVary: true })) {
+        if (await cache.match(url, { ignoreVary: true })) {
             return;
         }
-        response ||= await fetch(request);
+        const response = await fetch(url);
         if (response.status !== 200 || response.type !== "basic") {
             return;
         }
         const body = await response.blob();
-        await cache.put(request, new Response(body, { headers: response.headers }));
+        await cache.put(url, new Response(body, { headers: response.headers }));
         const index = await readShellIndex(cache);
-        index.bytes[new Request(request).url] = body.size;
+        index.bytes[new Request(url).url] = body.size;
         await writeShellIndex(cache, index);
     });
 }
@@ -213,10 +215,15 @@ async function navigateOrStartOffline(event) {
     try {
         response = await fetch(request);
     } catch (networkError) {
+        const kept = await keptShellPage(request);
+        if (kept) {
+            offlineStartedClients.add(event.resultingClientId);
+            return kept;
+        }
         // Odoo's "You are offline" page when no shell is kept (see Odoo's own handler).
-        const fallback = (await keptShellPage(request)) || (await caches.match("/odoo/offline"));
-        if (fallback) {
-            return fallback;
+        const offlinePage = await caches.match("/odoo/offline");
+        if (offlinePage) {
+            return offlinePage;
         }
         throw networkError;
     }
@@ -230,11 +237,12 @@ async function navigateOrStartOffline(event) {
     return response;
 }
 
-async function fetchOrServeShellFile(event) {
-    const { request } = event;
-    let response;
+/** Pages started from a kept shell (their client ids): their files come from the shell too. */
+const offlineStartedClients = new Set();
+
+async function fetchOrServeShellFile(request) {
     try {
-        response = await fetch(request);
+        return await fetch(request);
     } catch (networkError) {
         const user = await offlineModeUser();
         const kept =
@@ -245,18 +253,19 @@ async function fetchOrServeShellFile(event) {
         }
         throw networkError;
     }
-    if (response.status === 200 && response.type === "basic") {
-        event.waitUntil(keepShellFile(request, response.clone()));
-    }
-    return response;
 }
 
 self.addEventListener("fetch", (event) => {
     const { request } = event;
     if (isWebClientNavigation(request)) {
         event.respondWith(navigateOrStartOffline(event));
-    } else if (isShellFileRequest(request)) {
-        event.respondWith(fetchOrServeShellFile(event));
+    } else if (
+        isShellFileRequest(request) &&
+        (offlineStartedClients.has(event.clientId) || !self.navigator.onLine)
+    ) {
+        // Online, files go straight to the network, as without offline mode: the
+        // page lists them afterwards to be kept (see "offline_mode:session").
+        event.respondWith(fetchOrServeShellFile(request));
     } else {
         return;
     }
