@@ -2,44 +2,31 @@
  * The local copy of records: answers of the server (or of the read cache)
  * with the changes still in the outbox laid over them, so that every view
  * shows what the user did offline until the server has it. Pure functions over
- * `web_read` / `web_search_read` answers; orm_offline_patch.js applies them.
+ * `web_read` / `web_search_read` answers, giving records in exactly the shape
+ * the server would (server_shape.js); local_copy_service.js applies them.
+ *
+ * `fieldsOf(model)` gives the field descriptions of a model known from its
+ * views (see server_shape.js).
  */
 
 import { Domain } from "@web/core/domain";
 import { ARCHIVE, CREATE, UNARCHIVE, UNLINK, WRITE } from "./offline_change";
+import { serverShapedRecord, serverShapedValue } from "./server_shape";
+
+const noFields = () => undefined;
 
 /**
- * A value in web_read form, shaped as a field specification asks it: a
- * relational value with sub-fields as records, without them as ids.
+ * The fields of a change's model: their descriptions from the views when
+ * known, else what the change kept of them (the type, not the comodel).
  */
-function shapedValue(type, value, fieldSpec) {
-    const subFields = fieldSpec?.fields;
-    if (type === "many2one") {
-        if (!value) {
-            return false;
-        }
-        return subFields ? pick(value, subFields) : value.id;
-    }
-    if (type === "many2many" || type === "one2many") {
-        return (value || []).map((record) => (subFields ? pick(record, subFields) : record.id));
-    }
-    return value;
+function fieldsOfChange(change, fieldsOf) {
+    return { ...change.fields, ...fieldsOf(change.model) };
 }
 
-function pick(record, subFields) {
-    const picked = { id: record.id };
-    for (const name of Object.keys(subFields)) {
-        if (name in record) {
-            picked[name] = record[name];
-        }
-    }
-    return picked;
-}
-
-function setValues(record, values, fields, specification) {
+function setValues(record, values, fields, specification, fieldsOf) {
     for (const [name, value] of Object.entries(values)) {
-        if (name in specification) {
-            record[name] = shapedValue(fields[name]?.type, value, specification[name]);
+        if (name in specification && name !== "id") {
+            record[name] = serverShapedValue(fields[name], value, specification[name], fieldsOf);
         }
     }
 }
@@ -51,11 +38,12 @@ function setValues(record, values, fields, specification) {
  * @param {Object} record
  * @param {import("./offline_change").OfflineChange[]} changes of that record, in order
  * @param {Object} specification
+ * @param {import("./server_shape").FieldsOf} [fieldsOf]
  */
-export function applyChanges(record, changes, specification) {
+export function applyChanges(record, changes, specification, fieldsOf = noFields) {
     for (const change of changes) {
         if (change.operation === WRITE || change.operation === CREATE) {
-            setValues(record, change.values, change.fields, specification);
+            setValues(record, change.values, fieldsOfChange(change, fieldsOf), specification, fieldsOf);
         } else if (
             (change.operation === ARCHIVE || change.operation === UNARCHIVE) &&
             "active" in specification
@@ -67,22 +55,23 @@ export function applyChanges(record, changes, specification) {
 }
 
 /**
- * A record created offline, as web_read would return it.
+ * A record created offline, as web_read would return it: the values the form
+ * showed, then the queued changes; the fields it did not show empty, as the
+ * server answers them (the server computes their real values on sync).
  *
  * @param {import("./offline_change").OfflineChange} creation
  * @param {import("./offline_change").OfflineChange[]} changes of that record, in order (creation first)
  * @param {Object} specification
+ * @param {import("./server_shape").FieldsOf} [fieldsOf]
  */
-export function recordOfCreation(creation, changes, specification) {
-    const record = { id: creation.resId };
-    for (const name of Object.keys(specification)) {
-        record[name] = false;
+export function recordOfCreation(creation, changes, specification, fieldsOf = noFields) {
+    const values = { ...creation.displayOnly };
+    if (creation.recordName) {
+        values.display_name = creation.recordName;
     }
-    if ("display_name" in specification) {
-        record.display_name = creation.recordName;
-    }
-    setValues(record, creation.displayOnly || {}, creation.fields, specification);
-    return applyChanges(record, changes, specification);
+    const fields = fieldsOfChange(creation, fieldsOf);
+    const record = serverShapedRecord(creation.resId, values, fields, specification, fieldsOf);
+    return applyChanges(record, changes, specification, fieldsOf);
 }
 
 /** The changes of each record, in order. */
@@ -115,10 +104,12 @@ function isLeftOut(changes, hideArchived) {
  * Whether a record created offline matches a search domain. Domains the
  * browser cannot evaluate (related paths, unknown fields) leave it out.
  */
-function matchesDomain(creation, domain) {
+function matchesDomain(creation, domain, fieldsOf) {
+    const fields = fieldsOfChange(creation, fieldsOf);
     const values = { id: creation.resId, active: true };
     for (const [name, value] of Object.entries({ ...creation.displayOnly, ...creation.values })) {
-        values[name] = shapedValue(creation.fields[name]?.type, value, undefined);
+        // As plain read() gives them: relations as ids.
+        values[name] = serverShapedValue(fields[name], value, {});
     }
     try {
         return new Domain(domain).contains(values);
@@ -136,21 +127,22 @@ function matchesDomain(creation, domain) {
  * @param {{ length: number, records: Object[] }} answer
  * @param {import("./offline_change").OfflineChange[]} changes of the searched model, in order
  * @param {{ domain: Array, specification: Object, context?: Object, offset?: number }} search
+ * @param {import("./server_shape").FieldsOf} [fieldsOf]
  */
-export function applyChangesToSearch(answer, changes, { domain, specification, context, offset }) {
+export function applyChangesToSearch(answer, changes, { domain, specification, context, offset }, fieldsOf = noFields) {
     const changesOf = changesByRecord(changes);
     const hideArchived = hidesArchived(domain, context);
     const records = answer.records
         .filter((record) => !isLeftOut(changesOf(record.id), hideArchived))
-        .map((record) => applyChanges(record, changesOf(record.id), specification));
+        .map((record) => applyChanges(record, changesOf(record.id), specification, fieldsOf));
     const created = offset
         ? []
         : changes
               .filter((change) => change.operation === CREATE)
               .filter((creation) => !isLeftOut(changesOf(creation.resId), hideArchived))
-              .filter((creation) => matchesDomain(creation, domain))
+              .filter((creation) => matchesDomain(creation, domain, fieldsOf))
               .map((creation) =>
-                  recordOfCreation(creation, changesOf(creation.resId), specification)
+                  recordOfCreation(creation, changesOf(creation.resId), specification, fieldsOf)
               );
     const leftOut = answer.records.length - records.length;
     return {

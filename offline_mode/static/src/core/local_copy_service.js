@@ -76,6 +76,9 @@ patch(ORM.prototype, {
                 super.call(model, method, args, kwargs)
             );
         }
+        if (method === "get_views") {
+            return activeLocalCopy.loadViews(() => super.call(model, method, args, kwargs));
+        }
         if (method === "onchange" && !args[0]?.length) {
             return activeLocalCopy.loadDefaults(model, () =>
                 super.call(model, method, args, kwargs)
@@ -106,6 +109,9 @@ export const offlineLocalCopyService = {
 
         /** model → id → name, from the answers that went through */
         const names = new Map();
+        /** model → field descriptions, from the views loaded (to shape records as the server does) */
+        const fieldsByModel = new Map();
+        const fieldsOf = (model) => fieldsByModel.get(model);
 
         function rememberNames(model, records) {
             if (!names.has(model)) {
@@ -232,14 +238,14 @@ export const offlineLocalCopyService = {
                 const specification = kwargs.specification || {};
                 const byId = new Map(records.map((record) => [record.id, record]));
                 for (const record of records) {
-                    applyChanges(record, changesOf(record.id), specification);
+                    applyChanges(record, changesOf(record.id), specification, fieldsOf);
                 }
                 for (const localId of ids.filter(isLocalId)) {
                     const creation = outbox.creationOf(localId);
                     if (creation) {
                         byId.set(
                             localId,
-                            recordOfCreation(creation, changesOf(localId), specification)
+                            recordOfCreation(creation, changesOf(localId), specification, fieldsOf)
                         );
                     }
                 }
@@ -253,12 +259,26 @@ export const offlineLocalCopyService = {
                 if (!changes.length) {
                     return answer;
                 }
-                return applyChangesToSearch(answer, changes, {
-                    domain,
-                    specification: kwargs.specification || {},
-                    context: kwargs.context,
-                    offset: kwargs.offset,
-                });
+                return applyChangesToSearch(
+                    answer,
+                    changes,
+                    {
+                        domain,
+                        specification: kwargs.specification || {},
+                        context: kwargs.context,
+                        offset: kwargs.offset,
+                    },
+                    fieldsOf
+                );
+            },
+
+            /** Loads views; remembers the fields of the models they show (online or from the read cache). */
+            async loadViews(load) {
+                const answer = await load();
+                for (const [model, { fields }] of Object.entries(answer?.models || {})) {
+                    fieldsByModel.set(model, { ...fieldsByModel.get(model), ...fields });
+                }
+                return answer;
             },
 
             /**
