@@ -372,6 +372,38 @@ describe("service", () => {
         expect(outbox.hasChanges("res.partner", 7)).toBe(false);
     });
 
+    test("the copy kept for the views matches the stored queue whichever way it changes", async () => {
+        const { outbox } = await startOfflineMode();
+        const write = (resId, name, original = "A") =>
+            outbox.add({
+                model: "res.partner",
+                operation: WRITE,
+                resId,
+                values: { name },
+                original: { name: original },
+                fields: { name: NAME },
+                recordName: name,
+            });
+        const first = await write(1, "B");
+        await write(2, "C");
+        await write(1, "D"); // merged in place
+        await write(3, "E");
+        expect(await write(2, "A", "C")).toBe(null); // back to the server's value: the change goes
+        await outbox.discard(first.uuid);
+        await write(2, "F");
+        await outbox.add({ model: "res.partner", operation: CREATE, values: { name: "G" }, fields: { name: NAME } });
+
+        const stored = await new OutboxStore(`offline_mode_outbox:${session.db}:7`).all();
+        expect(outbox.state.changes).toEqual(stored);
+        expect(outbox.state.pendingCount).toBe(stored.length);
+        for (const resId of [1, 2, 3, stored.at(-1).resId]) {
+            expect(outbox.changesOf("res.partner", resId)).toEqual(
+                stored.filter((queued) => queued.resId === resId)
+            );
+        }
+        expect(outbox.creationOf(stored.at(-1).resId)).toEqual(stored.at(-1));
+    });
+
     test("leaving the page or logging out with changes not synced warns first", async () => {
         const { env, outbox } = await startOfflineMode();
         const leave = () => {

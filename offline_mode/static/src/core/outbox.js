@@ -36,6 +36,7 @@ import { browser } from "@web/core/browser/browser";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
+import { batched } from "@web/core/utils/timing";
 import { session } from "@web/session";
 import { formTag } from "./cache_key";
 import {
@@ -57,6 +58,8 @@ const SCHEMA_VERSION = 1;
 const COUNTER_KEY = "counter";
 const RESOLVED_IDS_KEY = "resolvedIds";
 const MODELS_WITH_DEFAULTS_KEY = "modelsWithDefaults";
+/** Other tabs learn of this tab's changes at most this late. */
+const OTHER_TABS_DELAY_MS = 30;
 /** Pins of cached forms wait for a pause of this long in the changes. */
 const PIN_DELAY_MS = 1000;
 /** Real ids of records created offline are remembered for the last this many. */
@@ -344,25 +347,32 @@ export class OutboxStore {
      *   `queued[i]`: what `newChanges[i]` became (null when it cancelled out)
      */
     async enqueue(newChanges) {
+        if (!newChanges.length) {
+            return { queued: [], put: [], remove: [] };
+        }
         const db = await this.database();
         try {
             return await inTransaction(db, "readwrite", async (changes, meta) => {
-                let counter = await readMeta(meta, COUNTER_KEY, 0);
-                const put = new Map();
-                const removed = new Set();
-                const queued = [];
-                for (const change of newChanges) {
+                const relatedOf = (change) => {
                     const resIds = new Set(localIdsIn(change.values, change.fields));
                     if (change.resId !== undefined) {
                         resIds.add(change.resId);
                     }
-                    const related = (
-                        await Promise.all(
-                            [...resIds].map((resId) =>
-                                requestResult(changes.index("resId").getAll(resId))
-                            )
-                        )
-                    ).flat();
+                    return Promise.all(
+                        [...resIds].map((resId) => requestResult(changes.index("resId").getAll(resId)))
+                    );
+                };
+                // The counter and the first change's records are read at once:
+                // each read the transaction waits for costs a turn of the event loop.
+                let [counter, firstRelated] = await Promise.all([
+                    readMeta(meta, COUNTER_KEY, 0),
+                    relatedOf(newChanges[0]),
+                ]);
+                const put = new Map();
+                const removed = new Set();
+                const queued = [];
+                for (const [index, change] of newChanges.entries()) {
+                    const related = (index ? await relatedOf(change) : firstRelated).flat();
                     related.sort((a, b) => a.seq - b.seq);
                     const plan = planEnqueue(related, change);
                     for (const planned of plan.put) {
@@ -445,8 +455,20 @@ export class OutboxStore {
     async takeBatch(limit) {
         const db = await this.database();
         return inTransaction(db, "readwrite", async (changes) => {
-            const queue = await requestResult(changes.index("seq").getAll());
-            const batch = queue.filter((change) => change.status === PENDING).slice(0, limit);
+            // Read page by page from the head of the queue: failed changes
+            // (waiting for the user) are skipped, the tail is never read.
+            const batch = [];
+            let after = null;
+            while (batch.length < limit) {
+                const range = after === null ? null : IDBKeyRange.lowerBound(after, true);
+                const page = await requestResult(changes.index("seq").getAll(range, limit));
+                batch.push(...page.filter((change) => change.status === PENDING));
+                if (page.length < limit) {
+                    break;
+                }
+                after = page.at(-1).seq;
+            }
+            batch.splice(limit);
             const marked = batch.filter((change) => !change.sent);
             for (const change of marked) {
                 change.sent = true;
@@ -467,8 +489,12 @@ export class OutboxStore {
     async settle(results) {
         const db = await this.database();
         return inTransaction(db, "readwrite", async (changes, meta) => {
-            const queue = await requestResult(changes.index("seq").getAll());
-            const byUuid = new Map(queue.map((change) => [change.uuid, change]));
+            // Only the answered changes are read, unless a creation was applied:
+            // then the others may point to its local id.
+            const answered = await Promise.all(
+                results.map((result) => requestResult(changes.get(result.uuid)))
+            );
+            const byUuid = new Map(answered.filter(Boolean).map((change) => [change.uuid, change]));
             const applied = [];
             const updated = new Map();
             const newlyResolved = {};
@@ -500,6 +526,10 @@ export class OutboxStore {
                 }
             }
             if (Object.keys(newlyResolved).length) {
+                // read after the deletions above: the applied changes are gone
+                for (const change of await requestResult(changes.getAll())) {
+                    byUuid.set(change.uuid, updated.get(change.uuid) || change);
+                }
                 for (const change of byUuid.values()) {
                     const resolved = withResolvedIds(change, newlyResolved);
                     if (JSON.stringify(resolved) !== JSON.stringify(change)) {
@@ -588,6 +618,11 @@ export const offlineOutboxService = {
         const name = outboxDatabaseName(session.db, user.userId);
         const store = new OutboxStore(name);
         const channel = new BroadcastChannel(name);
+        /** Other tabs read the outbox again; once for a burst of changes (it costs each change a message otherwise). */
+        const tellOtherTabs = batched(
+            () => channel.postMessage({ type: "changed" }),
+            () => new Promise((resolve) => browser.setTimeout(resolve, OTHER_TABS_DELAY_MS))
+        );
         /** "model,resId" → its changes in order, and local id → creation: lookups for every view */
         let changesByRecord = new Map();
         let creations = new Map();
@@ -598,12 +633,22 @@ export const offlineOutboxService = {
 
         function setChanges(changes) {
             state.changes = markRaw(changes);
-            state.pendingCount = changes.filter((change) => change.status === PENDING).length;
-            state.failedCount = changes.length - state.pendingCount;
+            state.pendingCount = 0;
+            state.failedCount = 0;
             changesByRecord = new Map();
             creations = new Map();
-            for (const change of changes) {
-                const key = `${change.model},${change.resId}`;
+            changes.forEach((change) => indexChange(change, +1));
+        }
+
+        /** Counts `change` in (`sign` +1) or out (-1) of the lookups. */
+        function indexChange(change, sign) {
+            const key = `${change.model},${change.resId}`;
+            if (change.status === PENDING) {
+                state.pendingCount += sign;
+            } else {
+                state.failedCount += sign;
+            }
+            if (sign > 0) {
                 if (!changesByRecord.has(key)) {
                     changesByRecord.set(key, []);
                 }
@@ -611,7 +656,68 @@ export const offlineOutboxService = {
                 if (change.operation === CREATE) {
                     creations.set(change.resId, change);
                 }
+                return;
             }
+            const remaining = changesByRecord.get(key).filter((queued) => queued.uuid !== change.uuid);
+            if (remaining.length) {
+                changesByRecord.set(key, remaining);
+            } else {
+                changesByRecord.delete(key);
+            }
+            if (creations.get(change.resId) === change) {
+                creations.delete(change.resId);
+            }
+        }
+
+        /**
+         * The usual edit — changes rewritten in place, new ones queued last —
+         * applied without going over the whole queue, so that queueing stays as
+         * fast with 10,000 changes waiting. False (nothing done) for another edit.
+         */
+        function appendOrReplace(put) {
+            const changes = state.changes.slice();
+            const positions = new Map();
+            let lastSeq = changes.at(-1)?.seq ?? -Infinity;
+            for (const change of put) {
+                const records = changesByRecord.get(`${change.model},${change.resId}`) || [];
+                const previous = records.find((queued) => queued.uuid === change.uuid);
+                if (previous && previous.seq === change.seq && !positions.has(change.uuid)) {
+                    positions.set(change.uuid, changes.lastIndexOf(previous));
+                } else if (!previous && change.seq > lastSeq && !positions.has(change.uuid)) {
+                    lastSeq = change.seq;
+                    positions.set(change.uuid, changes.push(null) - 1);
+                } else {
+                    return false;
+                }
+            }
+            for (const change of put) {
+                const position = positions.get(change.uuid);
+                if (changes[position]) {
+                    indexChange(changes[position], -1);
+                }
+                changes[position] = change;
+                indexChange(change, +1);
+            }
+            state.changes = markRaw(changes);
+            return true;
+        }
+
+        /** Any edit, applied by rebuilding the queue; returns the changes it touched. */
+        function rebuild(put, remove) {
+            const removed = new Set(remove);
+            const byUuid = new Map();
+            for (const change of state.changes) {
+                if (!removed.has(change.uuid)) {
+                    byUuid.set(change.uuid, change);
+                }
+            }
+            const touched = state.changes.filter((change) => removed.has(change.uuid));
+            for (const change of put) {
+                byUuid.set(change.uuid, change);
+                touched.push(change);
+            }
+            setChanges([...byUuid.values()].sort((a, b) => a.seq - b.seq));
+            return touched;
         }
 
         async function refresh() {
@@ -634,20 +740,8 @@ export const offlineOutboxService = {
             if (!put.length && !remove.length) {
                 return;
             }
-            const removed = new Set(remove);
-            const byUuid = new Map();
-            for (const change of state.changes) {
-                if (!removed.has(change.uuid)) {
-                    byUuid.set(change.uuid, change);
-                }
-            }
-            const touched = state.changes.filter((change) => removed.has(change.uuid));
-            for (const change of put) {
-                byUuid.set(change.uuid, change);
-                touched.push(change);
-            }
-            setChanges([...byUuid.values()].sort((a, b) => a.seq - b.seq));
-            channel.postMessage({ type: "changed" });
+            const touched = remove.length || !appendOrReplace(put) ? rebuild(put, remove) : put;
+            tellOtherTabs();
             for (const { model, resId } of touched) {
                 if (!isLocalId(resId)) {
                     recordsToCheck.set(`${model},${resId}`, formTag(model, resId));

@@ -18,6 +18,11 @@ import { exportChanges } from "../../core/outbox_export";
 import { useSyncStatus } from "../../core/sync_service";
 import { ConflictDialog } from "./conflict_dialog";
 
+/** Rows rendered at first, and added each time the list is scrolled near its end. */
+const ROWS_PER_PAGE = 50;
+/** How close to the end of the list (in pixels) scrolling renders the next rows. */
+const MORE_ROWS_MARGIN_PX = 300;
+
 /** The tag of each operation: its label and Bootstrap color. */
 function operationTag(operation) {
     return {
@@ -51,10 +56,12 @@ export class OfflineChanges extends Component {
         this.dialog = useService("dialog");
         // Inside a dropdown (the offline mode button), opening something closes it.
         this.dropdown = useDropdownCloser();
+        // Only the rows in sight or near it are rendered: thousands of changes open as fast as ten.
+        this.window = useState({ rowCount: ROWS_PER_PAGE });
     }
 
     get rows() {
-        return this.outbox.changes.map((change) => {
+        return this.outbox.changes.slice(0, this.window.rowCount).map((change) => {
             const tag = operationTag(change.operation);
             return {
                 change,
@@ -68,6 +75,25 @@ export class OfflineChanges extends Component {
                         : false,
             };
         });
+    }
+
+    /** The rows not rendered yet, below the last one. */
+    get hiddenRowCount() {
+        return Math.max(this.outbox.changes.length - this.window.rowCount, 0);
+    }
+
+    get moreRowsText() {
+        return _t("%(count)s more below", { count: this.hiddenRowCount });
+    }
+
+    onListScroll(event) {
+        const list = event.currentTarget;
+        if (
+            this.hiddenRowCount &&
+            list.scrollTop + list.clientHeight > list.scrollHeight - MORE_ROWS_MARGIN_PX
+        ) {
+            this.window.rowCount += ROWS_PER_PAGE;
+        }
     }
 
     get summary() {
