@@ -1,6 +1,7 @@
 import { describe, expect, test } from "@odoo/hoot";
 import {
     isReadRequest,
+    isServableOffline,
     isStorableAnswer,
     readCacheKey,
     readCacheTags,
@@ -107,7 +108,24 @@ test("actions with data caching off and actions that need the server are not sto
     expect(isStorableAnswer("/web/action/load", windowAction)).toBe(true);
     expect(isStorableAnswer("/web/action/load", { ...windowAction, data_caching: false })).toBe(false);
     expect(isStorableAnswer("/web/action/load", { id: 2, type: "ir.actions.report" })).toBe(false);
-    expect(isStorableAnswer("/web/action/load", { id: 3, type: "ir.actions.server" })).toBe(false);
     expect(isStorableAnswer("/web/action/load", { id: 4, type: "ir.actions.client", tag: "x" })).toBe(true);
     expect(isStorableAnswer(WEB_READ, [])).toBe(true);
+});
+
+test("a server action run from a menu is kept when it opened a window action, under both actions", () => {
+    const fromMenu = { action_id: 20, context: { lang: "en_US", uid: 2 } };
+    const onRecords = { action_id: 20, context: { active_id: 7, active_ids: [7], active_model: "crm.lead" } };
+    expect(isServableOffline("/web/action/run", fromMenu)).toBe(true);
+    expect(isServableOffline("/web/action/run", onRecords)).toBe(false);
+    expect(isServableOffline("/web/action/run", { action_id: 20, context: { active_ids: [7] } })).toBe(false);
+
+    const pipeline = { id: 1, type: "ir.actions.act_window", data_caching: true };
+    expect(isStorableAnswer("/web/action/run", pipeline)).toBe(true);
+    expect(isStorableAnswer("/web/action/run", { ...pipeline, data_caching: false })).toBe(false);
+    expect(isStorableAnswer("/web/action/run", { type: "ir.actions.client", tag: "display_notification" })).toBe(false);
+    expect(isStorableAnswer("/web/action/run", false)).toBe(false);
+    expect(readCacheTags("/web/action/run", fromMenu, null, pipeline)).toEqual(["action:20", "action:1"]);
+    // The server action's own description is kept, but only its run makes the menu available.
+    expect(isStorableAnswer("/web/action/load", { id: 20, type: "ir.actions.server" })).toBe(true);
+    expect(readCacheTags("/web/action/load", { action_id: 20 }, null, { id: 20, type: "ir.actions.server" })).toEqual([]);
 });

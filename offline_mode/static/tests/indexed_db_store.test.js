@@ -41,6 +41,7 @@ test("the database holds the read cache stores", async () => {
         "read_entries",
         "read_payloads",
         "read_usage",
+        "record_names",
         "searches",
     ]);
 });

@@ -111,6 +111,45 @@ test("actions with data caching off are not stored, nor the data their views rea
     expect(await webRead(8, { action: 6, view: "form" })).toEqual([{ id: 8, name: "Azure" }]);
 });
 
+test("switching data caching off deletes what the action had stored", async () => {
+    let dataCaching = true;
+    onRpc("/web/action/load", () => ({ id: 5, type: "ir.actions.act_window", data_caching: dataCaching }));
+    serveNames("Azure", "Azure");
+    await makeMockEnv();
+    const readCache = getService("offline_read_cache");
+    await rpc("/web/action/load", { action_id: 5 });
+    await webRead(7, { action: 5, view: "form" });
+    await webRead(8, { action: 50, view: "form" });
+    await readCache.flush();
+    expect((await readCache.usage()).entries).toBe(3);
+
+    dataCaching = false;
+    await rpc("/web/action/load", { action_id: 5 });
+    await waitUntil(async () => (await readCache.usage()).entries === 1);
+    await goOffline();
+    await expect(webRead(7, { action: 5, view: "form" })).rejects.toThrow(NotAvailableOfflineError);
+    expect(await webRead(8, { action: 50, view: "form" })).toEqual([{ id: 8, name: "Azure" }]);
+});
+
+test("data caching switched off is learnt without opening the action again (check of the stored actions)", async () => {
+    let dataCaching = true;
+    onRpc("/web/action/load", () => ({ id: 5, type: "ir.actions.act_window", data_caching: dataCaching }));
+    serveNames("Azure", "Azure");
+    await makeMockEnv();
+    const readCache = getService("offline_read_cache");
+    await rpc("/web/action/load", { action_id: 5, context: { lang: "en_US" } });
+    await webRead(7, { action: 5, view: "form" });
+    await readCache.flush();
+    await readCache.checkStoredActions();
+    expect((await readCache.usage()).entries).toBe(2);
+
+    dataCaching = false;
+    await readCache.checkStoredActions();
+    await waitUntil(async () => (await readCache.usage()).entries === 0);
+    await goOffline();
+    await expect(webRead(7, { action: 5, view: "form" })).rejects.toThrow(NotAvailableOfflineError);
+});
+
 test("an action loaded by XML id is available by id too", async () => {
     onRpc("/web/action/load", () => ({ id: 12, type: "ir.actions.act_window", data_caching: true }));
     await makeMockEnv();
@@ -206,3 +245,13 @@ test("pinned answers survive eviction (the outbox pins what pending changes need
     await goOffline();
     expect(await webRead(7, { action: 3, view: "form" })).toEqual([{ id: 7, name: "Azure" }]);
 });
+
+async function waitUntil(asyncPredicate) {
+    const start = Date.now();
+    while (!(await asyncPredicate())) {
+        if (Date.now() - start > 3000) {
+            throw new Error("Condition not met in time");
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+}

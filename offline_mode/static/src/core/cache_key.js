@@ -9,6 +9,9 @@
 /** Routes whose answer only depends on their parameters and the user. */
 const READ_ROUTES = new Set(["/web/action/load", "/web/action/load_breadcrumbs"]);
 
+/** Runs a server action; from a menu, it returns the window action to open (CRM's pipeline). */
+const RUN_ROUTE = "/web/action/run";
+
 const CALL_KW_PREFIX = "/web/dataset/call_kw/";
 
 /**
@@ -57,12 +60,12 @@ export const SCOPE_CONTEXT_KEY = "offline_mode_scope";
  */
 const VOLATILE_CONTEXT_KEYS = new Set([SCOPE_CONTEXT_KEY, "params"]);
 
-/** Action types whose use needs the server even when their description is cached. */
-const SERVER_ONLY_ACTION_TYPES = new Set([
-    "ir.actions.act_url",
-    "ir.actions.report",
-    "ir.actions.server",
-]);
+/**
+ * Action types whose use needs the server even when their description is
+ * cached. (A server action's description is kept: from a menu, the window
+ * action it returned online is reused offline, see isMenuServerActionRun.)
+ */
+const SERVER_ONLY_ACTION_TYPES = new Set(["ir.actions.act_url", "ir.actions.report"]);
 
 /**
  * JSON with object keys sorted at every level and `undefined` members left out,
@@ -144,6 +147,31 @@ export function isReadRequest(url, params) {
 }
 
 /**
+ * Whether a request runs a server action the way a menu does: on no record (no
+ * active ids in its context). Its answer, when it is a window action, is
+ * stored online and given again offline, so that menus running a server action
+ * (CRM's own, Sales → My Pipeline) reopen what they opened. Server actions run
+ * on records (Actions menu, buttons) act on them and are never replayed.
+ *
+ * @param {string} url
+ * @param {Object} params
+ */
+export function isMenuServerActionRun(url, params) {
+    const context = params?.context || {};
+    return url === RUN_ROUTE && !context.active_id && !context.active_ids?.length && !context.active_model;
+}
+
+/**
+ * Whether the answer of a request may be stored online and served offline.
+ *
+ * @param {string} url
+ * @param {Object} params
+ */
+export function isServableOffline(url, params) {
+    return isReadRequest(url, params) || isMenuServerActionRun(url, params);
+}
+
+/**
  * The cache key of a read request: route, model, method, arguments and keyword
  * arguments, with the volatile context keys removed, in a stable JSON form.
  *
@@ -168,7 +196,9 @@ export function readCacheKey(url, params) {
 /**
  * The labels a stored answer is found by when the web client asks what is
  * available offline:
- * - `action:<id>`: the action can be loaded (menus, action buttons);
+ * - `action:<id>`: the action can be loaded (menus, action buttons); for a
+ *   server action run from a menu, the window action it returned is stored,
+ *   under both ids;
  * - `view:<action id>:<view type>`: that view of that action showed data;
  * - `form:<model>:<id>`: the form of that record was opened.
  *
@@ -180,7 +210,11 @@ export function readCacheKey(url, params) {
  */
 export function readCacheTags(url, params, scope, result) {
     if (url === "/web/action/load") {
-        return result?.id ? [actionTag(result.id)] : [];
+        // A server action is only available once what it returns is stored.
+        return result?.id && result.type !== "ir.actions.server" ? [actionTag(result.id)] : [];
+    }
+    if (url === RUN_ROUTE) {
+        return [actionTag(params.action_id), actionTag(result.id)];
     }
     const tags = [];
     if (scope?.action && scope.view) {
@@ -197,8 +231,9 @@ export function readCacheTags(url, params, scope, result) {
 
 /**
  * Whether a read answer may be stored at all. Actions whose use needs the
- * server (reports, server actions, URLs) and actions with "Data caching"
- * switched off are not: offline they are simply unavailable.
+ * server (reports, URLs), actions with "Data caching" switched off, and server
+ * actions that opened anything but a window action are not: offline they are
+ * simply unavailable.
  *
  * @param {string} url
  * @param {any} result
@@ -206,6 +241,9 @@ export function readCacheTags(url, params, scope, result) {
 export function isStorableAnswer(url, result) {
     if (url === "/web/action/load") {
         return Boolean(result) && result.data_caching !== false && !SERVER_ONLY_ACTION_TYPES.has(result.type);
+    }
+    if (url === RUN_ROUTE) {
+        return result?.type === "ir.actions.act_window" && Boolean(result.id) && result.data_caching !== false;
     }
     return true;
 }

@@ -9,8 +9,11 @@
  * - `read_usage`: one record with the running total of bytes and entries;
  * - `searches`: the search queries run online, per action (search replay);
  * - `pins`: tags whose entries must never be evicted nor cleared (data that
- *   changes made offline still need).
- * Eviction, expiry and a hard refresh only ever delete from the first four.
+ *   changes made offline still need);
+ * - `record_names`: the name of each record seen in an answer, per model
+ *   (`{ model, id, name, seenAt }`): the choices of relational fields offline.
+ * Eviction and expiry only ever delete from the first four; a hard refresh
+ * also clears the names.
  * More stores (the changes made offline, if they move here) come with a new
  * schema version, which upgrades the database in place.
  *
@@ -40,6 +43,10 @@ const SCHEMA_UPGRADES = [
         const searches = db.createObjectStore("searches", { keyPath: "id" });
         searches.createIndex("actionId", "actionId");
         db.createObjectStore("pins", { keyPath: "tag" });
+    },
+    (db) => {
+        const names = db.createObjectStore("record_names", { keyPath: ["model", "id"] });
+        names.createIndex("model", "model");
     },
 ];
 
@@ -133,7 +140,7 @@ export function isQuotaError(error) {
  * @param {string} name
  * @returns {Promise<IDBDatabase>}
  */
-export function openOfflineDatabase(name) {
+function openOfflineDatabase(name) {
     return new Promise((resolve, reject) => {
         const request = indexedDB.open(name, SCHEMA_UPGRADES.length);
         request.onupgradeneeded = (event) => {
@@ -291,6 +298,24 @@ export class ReadCacheStore {
         );
     }
 
+    /**
+     * Ids of the actions some stored answer is tagged with (`action:<id>`).
+     *
+     * @returns {Promise<number[]>}
+     */
+    async storedActionIds() {
+        const db = await this.database();
+        const tags = new Set();
+        const actionTags = IDBKeyRange.bound("action:", "action:\uffff");
+        await inTransaction(db, ["read_entries"], "readonly", (tx) =>
+            walkCursor(tx.objectStore("read_entries").index("tags").openKeyCursor(actionTags, "nextunique"), (cursor) => {
+                tags.add(cursor.key);
+                return true;
+            })
+        );
+        return [...tags].map((tag) => Number(tag.slice("action:".length))).filter(Number.isInteger);
+    }
+
     /** @returns {Promise<Usage>} */
     async usage() {
         const db = await this.database();
@@ -324,12 +349,47 @@ export class ReadCacheStore {
     }
 
     /**
+     * Deletes the entries carrying a tag in one of `tagRanges` (pinned ones
+     * excepted), in one transaction.
+     *
+     * @param {IDBKeyRange[]} tagRanges
+     */
+    async deleteTagged(tagRanges) {
+        const db = await this.database();
+        return inTransaction(db, ["read_entries", "read_payloads", "read_usage", "pins"], "readwrite", async (tx) => {
+            const pinned = new Set(await requestResult(tx.objectStore("pins").getAllKeys()));
+            const infos = tx.objectStore("read_entries");
+            const payloads = tx.objectStore("read_payloads");
+            const usageStore = tx.objectStore("read_usage");
+            const usage = (await requestResult(usageStore.get(USAGE_ID))) || { id: USAGE_ID, bytes: 0, entries: 0 };
+            const found = await Promise.all(tagRanges.map((range) => requestResult(infos.index("tags").getAll(range))));
+            const deleted = new Set();
+            for (const info of found.flat()) {
+                if (!deleted.has(info.key) && !info.tags.some((tag) => pinned.has(tag))) {
+                    deleted.add(info.key);
+                    infos.delete(info.key);
+                    payloads.delete(info.key);
+                    usage.bytes -= info.size;
+                    usage.entries -= 1;
+                }
+            }
+            await requestResult(usageStore.put(usage));
+            return deleted.size;
+        });
+    }
+
+    /**
      * Deletes the read data: every stored answer except pinned ones, and the
      * remembered searches. Pins are kept.
      */
     async clearReadData() {
         const db = await this.database();
-        await inTransaction(db, ["searches"], "readwrite", (tx) => requestResult(tx.objectStore("searches").clear()));
+        await inTransaction(db, ["searches", "record_names"], "readwrite", (tx) =>
+            Promise.all([
+                requestResult(tx.objectStore("searches").clear()),
+                requestResult(tx.objectStore("record_names").clear()),
+            ])
+        );
         return this._deleteEntries(null, null, () => true);
     }
 
@@ -462,6 +522,36 @@ export class ReadCacheStore {
             requestResult(tx.objectStore("searches").index("actionId").getAll(IDBKeyRange.only(actionId)))
         );
         return searches.sort((a, b) => b.usedAt - a.usedAt);
+    }
+
+    /**
+     * Remembers the names of records (replacing what was known of them).
+     *
+     * @param {Array<{ model: string, id: number, name: string }>} names
+     * @param {number} [now]
+     */
+    async putNames(names, now = Date.now()) {
+        const db = await this.database();
+        await inTransaction(db, ["record_names"], "readwrite", async (tx) => {
+            const store = tx.objectStore("record_names");
+            for (const { model, id, name } of names) {
+                store.put({ model, id, name, seenAt: now });
+            }
+        });
+    }
+
+    /**
+     * The records of a model whose name is known.
+     *
+     * @param {string} model
+     * @returns {Promise<Array<{ id: number, name: string }>>}
+     */
+    async namesOf(model) {
+        const db = await this.database();
+        const found = await inTransaction(db, ["record_names"], "readonly", (tx) =>
+            requestResult(tx.objectStore("record_names").index("model").getAll(IDBKeyRange.only(model)))
+        );
+        return found.map(({ id, name }) => ({ id, name }));
     }
 
     /**

@@ -27,11 +27,15 @@ import {
     changesByRecord,
     recordOfCreation,
 } from "./local_copy";
+import { stableStringify } from "./cache_key";
 import { ARCHIVE, isLocalId, UNARCHIVE, UNLINK } from "./offline_change";
+import { namesInRecords, searchNames } from "./record_names";
 import { OutboxFullError } from "./outbox";
 
-/** Names of records seen in answers, kept for the last this many records of each model. */
+/** Names of records seen in answers, kept in memory for the last this many records of each model. */
 const NAMES_KEPT = 5000;
+/** Choices of a relational field fetched in the background when its form is shown online. */
+const CHOICES_PREFETCHED = 200;
 
 /** The service started last (one per web client, one per unit test) serves the ORM. */
 let activeLocalCopy = null;
@@ -93,22 +97,28 @@ export const offlineLocalCopyService = {
         "offline_config",
         "offline_connectivity",
         "offline_outbox",
+        "offline_read_cache",
         "notification",
         "action",
+        "orm",
     ],
     start(env, services) {
         const {
             offline_config: config,
             offline_connectivity: connectivity,
             offline_outbox: outbox,
+            offline_read_cache: readCache,
         } = services;
         if (!config.enabled) {
             activeLocalCopy = null;
             return { enabled: false };
         }
 
-        /** model → id → name, from the answers that went through */
+        /** model → id → name of the records seen in this tab (to name changes made to them) */
         const names = new Map();
+        /** Relational choices fetched in the background: model, domain and context of each. */
+        const prefetchedChoices = new Set();
+        let prefetching = Promise.resolve();
         /** model → field descriptions, from the views loaded (to shape records as the server does) */
         const fieldsByModel = new Map();
         const fieldsOf = (model) => fieldsByModel.get(model);
@@ -128,6 +138,8 @@ export const offlineLocalCopyService = {
             while (known.size > NAMES_KEPT) {
                 known.delete(known.keys().next().value);
             }
+            // Kept in the browser: the choices of relational fields offline.
+            readCache.rememberNames(namesInRecords(model, records, fieldsOf));
         }
 
         function changesOfModel(model) {
@@ -195,35 +207,60 @@ export const offlineLocalCopyService = {
             },
 
             /**
-             * Autocompletion of many2one and tags fields. Offline, when the read
-             * cache does not have this very search, it is answered from the
-             * records of that model seen in this tab, by name (the field's
-             * domain cannot be checked: the server checks the value on sync).
+             * Autocompletion of many2one and tags fields. Offline, it is
+             * answered from every record of that model whose name this
+             * browser has seen (see record_names.js), by name; the field's
+             * domain is only checked when it is on ids (the server checks the
+             * value on sync).
              */
             async nameSearch(model, kwargs, searchOnServer) {
-                try {
-                    const found = await searchOnServer();
-                    rememberNames(
-                        model,
-                        found.map(([id, display_name]) => ({ id, display_name }))
-                    );
-                    return found;
-                } catch (error) {
-                    if (!(error instanceof ConnectionLostError) || connectivity.status.isOnline) {
-                        throw error;
+                if (connectivity.status.isOnline) {
+                    try {
+                        const found = await searchOnServer();
+                        rememberNames(
+                            model,
+                            found.map(([id, display_name]) => ({ id, display_name }))
+                        );
+                        return found;
+                    } catch (error) {
+                        if (!(await localCopy.isConnectionLost(error))) {
+                            throw error;
+                        }
                     }
                 }
-                const text = (kwargs.name || "").toLowerCase();
-                const found = [];
-                for (const [id, name] of names.get(model) || []) {
-                    if (found.length >= (kwargs.limit || 8)) {
-                        break;
-                    }
-                    if (name.toLowerCase().includes(text)) {
-                        found.push([id, name]);
-                    }
+                const known = new Map(names.get(model));
+                for (const { id, name } of await readCache.namesOf(model)) {
+                    known.set(id, name);
                 }
-                return found;
+                return searchNames(
+                    [...known].map(([id, name]) => ({ id, name })),
+                    { name: kwargs.name, domain: kwargs.args, limit: kwargs.limit }
+                );
+            },
+
+            /**
+             * Online, fetches in the background the first choices of a
+             * relational field (its own name_search, with its domain and
+             * context), so that they are offered offline. Once per tab for
+             * the same search.
+             */
+            prefetchChoices(model, domain, context) {
+                const key = stableStringify([model, domain, context]);
+                if (!connectivity.status.isOnline || prefetchedChoices.has(key)) {
+                    return;
+                }
+                prefetchedChoices.add(key);
+                prefetching = prefetching.then(() =>
+                    services.orm.silent
+                        .call(model, "name_search", [], {
+                            name: "",
+                            args: domain,
+                            operator: "ilike",
+                            limit: CHOICES_PREFETCHED,
+                            context,
+                        })
+                        .catch(() => prefetchedChoices.delete(key))
+                );
             },
 
             async webRead(model, ids, kwargs, readFromServer) {

@@ -6,7 +6,8 @@ import { user } from "@web/core/user";
 import { patch } from "@web/core/utils/patch";
 import { session } from "@web/session";
 import {
-    isReadRequest,
+    actionTag,
+    isServableOffline,
     isStorableAnswer,
     readCacheKey,
     readCacheTags,
@@ -24,6 +25,8 @@ const EVICTION_TARGET_RATIO = 0.9;
 const PREFETCH_BATCH_SIZE = 20;
 /** Searches remembered per action. */
 const SEARCHES_PER_ACTION = 20;
+/** How long after the client started (or came back online) the stored actions' flags are checked. */
+const ACTION_CHECK_DELAY_MS = 5000;
 
 /**
  * A read that failed because the client is offline and the answer was never
@@ -58,8 +61,8 @@ const sendToServer = (url, params, settings = {}) => rpc._rpcWithoutReadCache(ur
 
 /**
  * The read cache: while online, stores in IndexedDB the answer of every read
- * request (see cache_key.js) after it arrived, without making the request
- * wait; while offline, answers read requests from what was stored, and fails
+ * request (and of server actions run from menus, see cache_key.js) after it
+ * arrived, without making the request wait; while offline, answers read requests from what was stored, and fails
  * the others with NotAvailableOfflineError. Never serves stored answers online.
  *
  * Failure model: answers waiting in the write batch are lost if the tab closes
@@ -84,10 +87,14 @@ export const offlineReadCacheService = {
         const actionsNotCached = new Set();
         /** @type {Map<string, import("./indexed_db_store").NewEntry>} */
         const pendingWrites = new Map();
+        /** "model:id" → { model, id, name }: record names waiting to be stored */
+        const pendingNames = new Map();
         let writeTimer = null;
         let writing = Promise.resolve();
         const pendingLookups = new Set();
         let lookupScheduled = false;
+        /** The check of the stored actions under way, if any (see checkStoredActions). */
+        let actionCheck = null;
 
         // A hard refresh asks to forget cached data: done before anything is read or written.
         const ready = (async () => {
@@ -118,8 +125,11 @@ export const offlineReadCacheService = {
             if (!detail.isOnline) {
                 // What another tab stored or evicted meanwhile: ask the database again.
                 forgetAvailability(Object.keys(availability));
+            } else {
+                scheduleActionCheck();
             }
         });
+        scheduleActionCheck();
 
         function forgetAvailability(tags) {
             for (const tag of tags) {
@@ -134,16 +144,55 @@ export const offlineReadCacheService = {
 
         /** Actions come from /web/action/load, but also from buttons and server actions. */
         function learnActionCaching(answer) {
-            if (answer?.id && answer.data_caching === false) {
+            if (answer?.id && answer.data_caching === true) {
+                actionsNotCached.delete(answer.id);
+            }
+            if (answer?.id && answer.data_caching === false && !actionsNotCached.has(answer.id)) {
                 actionsNotCached.add(answer.id);
+                // Stored before data caching was switched off: never to be shown again.
+                const viewTagPrefix = viewTag(answer.id, "");
+                const tagRanges = [
+                    IDBKeyRange.only(actionTag(answer.id)),
+                    IDBKeyRange.bound(viewTagPrefix, `${viewTagPrefix}\uffff`),
+                ];
+                ready
+                    .then(() => store.deleteTagged(tagRanges))
+                    .then(() => forgetAvailability(Object.keys(availability)))
+                    .catch((error) => console.warn("offline_mode: could not delete an action's data", error));
+            }
+        }
+
+        /**
+         * Loads again, in the background, the actions this browser stored data
+         * of: an admin may have switched their data caching off since, even
+         * if the user does not open them again (see learnActionCaching).
+         */
+        function scheduleActionCheck() {
+            actionCheck ??= new Promise((resolve) => browser.setTimeout(resolve, ACTION_CHECK_DELAY_MS))
+                .then(checkStoredActions)
+                .catch((error) => console.warn("offline_mode: could not check the stored actions", error))
+                .finally(() => (actionCheck = null));
+        }
+
+        async function checkStoredActions() {
+            await ready;
+            for (const actionId of await store.storedActionIds()) {
+                if (!connectivity.status.isOnline) {
+                    return;
+                }
+                const action = await sendToServer("/web/action/load", { action_id: actionId }, { silent: true }).catch(
+                    () => null
+                );
+                learnActionCaching(action);
             }
         }
 
         function remember(url, params, scope, key, answer) {
-            if (url === "/web/action/load") {
+            const isAction = url === "/web/action/load" || url === "/web/action/run";
+            if (isAction) {
                 learnActionCaching(answer);
             }
-            const actionId = scope?.action || params.kwargs?.options?.action_id;
+            const actionId = isAction ? answer?.id : scope?.action || params.kwargs?.options?.action_id;
             if (actionsNotCached.has(actionId) || !isStorableAnswer(url, answer)) {
                 return;
             }
@@ -161,6 +210,10 @@ export const offlineReadCacheService = {
                     }
                 }
             }
+            scheduleWrite();
+        }
+
+        function scheduleWrite() {
             writeTimer ??= browser.setTimeout(() => {
                 writeTimer = null;
                 writing = writing.then(writePending);
@@ -168,6 +221,14 @@ export const offlineReadCacheService = {
         }
 
         async function writePending() {
+            const names = [...pendingNames.values()];
+            pendingNames.clear();
+            if (names.length) {
+                await ready;
+                await store
+                    .putNames(names)
+                    .catch((error) => console.warn("offline_mode: could not store record names", error));
+            }
             const entries = [...pendingWrites.values()];
             pendingWrites.clear();
             if (!entries.length) {
@@ -215,7 +276,7 @@ export const offlineReadCacheService = {
 
         function handleRpc(url, params, settings) {
             const { params: sentParams, scope } = withoutScope(params);
-            if (!isReadRequest(url, sentParams)) {
+            if (!isServableOffline(url, sentParams)) {
                 const request = sendToServer(url, sentParams, settings);
                 // Buttons and server actions may return window actions to open.
                 request.then(learnActionCaching, () => {});
@@ -325,6 +386,35 @@ export const offlineReadCacheService = {
                 await flush();
             },
             flush,
+            checkStoredActions,
+            /**
+             * Remembers the names of records seen (see record_names.js), the
+             * choices of relational fields offline.
+             *
+             * @param {Array<{ model: string, id: number, name: string }>} names
+             */
+            rememberNames(names) {
+                for (const entry of names) {
+                    pendingNames.set(`${entry.model}:${entry.id}`, entry);
+                }
+                if (names.length) {
+                    scheduleWrite();
+                }
+            },
+            /** @returns {Promise<Array<{ id: number, name: string }>>} the records of `model` whose name is known */
+            async namesOf(model) {
+                await ready;
+                const known = new Map();
+                for (const { id, name } of await store.namesOf(model).catch(() => [])) {
+                    known.set(id, name);
+                }
+                for (const entry of pendingNames.values()) {
+                    if (entry.model === model) {
+                        known.set(entry.id, entry.name);
+                    }
+                }
+                return [...known].map(([id, name]) => ({ id, name }));
+            },
             /** Keeps the entries carrying `tag` through eviction and clearing (pending offline changes). */
             pin: (tag) => ready.then(() => store.pin(tag)),
             unpin: (tag) => ready.then(() => store.unpin(tag)),
@@ -336,6 +426,7 @@ export const offlineReadCacheService = {
             async deleteAllData() {
                 activeReadCache = null;
                 pendingWrites.clear();
+                pendingNames.clear();
                 await ready;
                 await store.deleteDatabase();
             },
@@ -350,6 +441,9 @@ function makeDisabledReadCache(availability) {
         formReadRequest: async () => null,
         storeRecords: async () => {},
         flush: async () => {},
+        checkStoredActions: async () => {},
+        rememberNames: () => {},
+        namesOf: async () => [],
         pin: async () => {},
         unpin: async () => {},
         usage: async () => ({ bytes: 0, entries: 0 }),

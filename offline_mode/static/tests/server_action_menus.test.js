@@ -1,0 +1,168 @@
+import { describe, expect, test } from "@odoo/hoot";
+import { queryAllTexts, waitFor as hootWaitFor, waitUntil as hootWaitUntil } from "@odoo/hoot-dom";
+import { animationFrame } from "@odoo/hoot-mock";
+import {
+    defineActions,
+    defineMenus,
+    defineModels,
+    fields,
+    getService,
+    makeMockEnv,
+    models,
+    mountWithCleanup,
+    onRpc,
+    webModels,
+} from "@web/../tests/web_test_helpers";
+import { rpc } from "@web/core/network/rpc";
+import { WebClient } from "@web/webclient/webclient";
+import { NotAvailableOfflineError } from "@offline_mode/core/read_cache_service";
+import {
+    cutNetwork,
+    defineOfflineModeTestSetup,
+    restoreNetwork,
+    storedEntries,
+} from "./offline_test_helpers";
+
+describe.current.tags("desktop");
+
+const IDB_TIMEOUT = { timeout: 3000 };
+const waitFor = (selector, options) => hootWaitFor(selector, { ...IDB_TIMEOUT, ...options });
+const waitUntil = (predicate, options) => hootWaitUntil(predicate, { ...IDB_TIMEOUT, ...options });
+defineOfflineModeTestSetup();
+
+class Lead extends models.Model {
+    _name = "lead";
+
+    name = fields.Char();
+
+    _records = [
+        { id: 1, name: "Office Design and Architecture" },
+        { id: 2, name: "Kiosk deal" },
+    ];
+    _views = {
+        list: `<list><field name="name"/></list>`,
+        search: `<search/>`,
+    };
+}
+
+const { ResCompany, ResPartner, ResUsers } = webModels;
+defineModels([Lead, ResCompany, ResPartner, ResUsers]);
+
+const PIPELINE = {
+    id: 1,
+    name: "Pipeline",
+    res_model: "lead",
+    type: "ir.actions.act_window",
+    views: [[false, "list"]],
+    data_caching: true,
+};
+defineActions([
+    PIPELINE,
+    { id: 20, name: "My Pipeline", type: "ir.actions.server" },
+    { id: 21, name: "Other server action", type: "ir.actions.server" },
+]);
+
+defineMenus([
+    {
+        id: "root",
+        name: "root",
+        appID: "root",
+        children: [
+            {
+                id: 10,
+                name: "CRM",
+                appID: 10,
+                actionID: 20,
+                xmlid: "app_crm",
+                children: [
+                    { id: 11, name: "My Pipeline", appID: 10, actionID: 20, xmlid: "menu_pipeline", children: [] },
+                    { id: 12, name: "Other", appID: 10, actionID: 21, xmlid: "menu_other", children: [] },
+                ],
+            },
+        ],
+    },
+]);
+
+let pipelineCaching = true;
+/** The parameters of each server action run that reached the server. */
+let runs = [];
+
+function serveServerActions() {
+    pipelineCaching = true;
+    runs = [];
+    onRpc("/web/action/run", async (request) => {
+        const { params } = await request.json();
+        runs.push(params);
+        return params.action_id === 20 ? { ...PIPELINE, data_caching: pipelineCaching } : false;
+    });
+}
+
+async function goOffline() {
+    cutNetwork();
+    await getService("offline_connectivity").confirmConnectionLost();
+    await animationFrame();
+}
+
+async function openPipelineThenGoOffline() {
+    serveServerActions();
+    await mountWithCleanup(WebClient);
+    await getService("menu").selectMenu(11);
+    await waitFor(".o_list_view .o_data_row");
+    await getService("offline_read_cache").flush();
+    await goOffline();
+}
+
+test("a menu running a server action reopens offline the window action it returned online", async () => {
+    await openPipelineThenGoOffline();
+    await waitFor(".o_menu_sections [data-menu-xmlid=menu_other].o_offline_unavailable");
+    expect(".o_menu_sections [data-menu-xmlid=menu_pipeline]").not.toHaveClass("o_offline_unavailable");
+
+    await getService("menu").selectMenu(11);
+    await waitFor(".o_list_view .o_data_row");
+    expect(queryAllTexts(".o_data_row .o_data_cell[name=name]")).toEqual([
+        "Office Design and Architecture",
+        "Kiosk deal",
+    ]);
+    expect(".o_error_dialog").toHaveCount(0);
+});
+
+test("offline, both requests of the menu are served, as after a restart", async () => {
+    await openPipelineThenGoOffline();
+    const [run] = runs;
+    expect(await rpc("/web/action/run", run)).toEqual(PIPELINE);
+    await expect(rpc("/web/action/run", { ...run, action_id: 21 })).rejects.toThrow(
+        NotAvailableOfflineError
+    );
+    expect(runs).toHaveLength(1);
+    expect(await storedTags()).toInclude("action:20");
+});
+
+test("server actions run on records are never replayed offline", async () => {
+    serveServerActions();
+    await makeMockEnv();
+    await rpc("/web/action/run", { action_id: 20, context: { active_id: 1, active_ids: [1], active_model: "lead" } });
+    await getService("offline_read_cache").flush();
+    await goOffline();
+    await expect(
+        rpc("/web/action/run", { action_id: 20, context: { active_id: 1, active_ids: [1], active_model: "lead" } })
+    ).rejects.toThrow();
+});
+
+test("when the window action's data caching is switched off, the server action's menu is unavailable", async () => {
+    await openPipelineThenGoOffline();
+    restoreNetwork();
+    await getService("offline_connectivity").probeNow();
+    pipelineCaching = false;
+    await rpc("/web/action/run", runs[0]);
+    await waitUntil(async () => !(await storedTags()).includes("action:20"));
+    await goOffline();
+    await waitFor(".o_menu_sections [data-menu-xmlid=menu_pipeline].o_offline_unavailable");
+    expect(".o_menu_sections [data-menu-xmlid=menu_pipeline]").toHaveAttribute(
+        "data-tooltip",
+        "Not available offline"
+    );
+});
+
+async function storedTags() {
+    return (await storedEntries()).flatMap((entry) => entry.tags);
+}
