@@ -22,14 +22,18 @@ import statistics
 import sys
 import time
 import uuid
+from pathlib import Path
 from unittest.mock import patch
 
 import requests
 
-from bench_sync import DB_USER, REPO, Client, Server, create_database, drop_database, odoo_root
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
 
-sys.path.insert(0, str(REPO / "tests"))
-from support.browser import Browser  # noqa: E402
+from bench.bench_sync import LOGIN, PASSWORD, prepare_database, start_server, stop_server  # noqa: E402
+from tests.support.browser import Browser  # noqa: E402
+from tests.support.jsonrpc import WebSession  # noqa: E402
+from tests.support.odoo_server import drop_database  # noqa: E402
 
 CHANGES = 1000
 SMALL = 100
@@ -160,16 +164,15 @@ def direct_sync(client, partner_ids, label, previous):
     } for n, partner_id in enumerate(partner_ids)]
     started = time.perf_counter()
     for start in range(0, len(changes), 500):
-        results = client.call("/offline_mode/sync", client_id="bench", changes=changes[start:start + 500])["results"]
+        results = client.sync(changes[start:start + 500], client_id="bench")["results"]
         if {result["status"] for result in results} != {"applied"}:
             raise RuntimeError(f"the direct sync did not apply everything: {results[:3]}")
     return (time.perf_counter() - started) * 1000
 
 
 def patiently(start):
-    """Runs `start` (bench_sync's server, the test suite's browser) giving their
-    first answer time to come: the first page of a new database builds its
-    asset bundles, and a loaded machine answers slowly."""
+    """Runs `start` (the test suite's browser) giving its first answer time to
+    come: a loaded machine answers slowly."""
     get = requests.get
     with patch.object(requests, "get", lambda url, timeout: get(url, timeout=STEP_TIMEOUT)):
         return start()
@@ -206,20 +209,13 @@ def main():
     parser.add_argument("--template", help="copy this database (with offline_mode installed) instead of installing")
     args = parser.parse_args()
 
-    root = odoo_root()
-    sys.path.insert(0, str(root))
-    import odoo  # noqa: PLC0415
     database = f"offline_mode_bench_{os.getpid()}"
-    odoo.tools.config.parse_config([
-        f"--addons-path={root / 'addons'},{root / 'odoo' / 'addons'},{REPO}",
-        f"--db_user={DB_USER}", "--log-level=warn",
-    ])
     server = browser = None
     succeeded = False
     try:
-        create_database(root, database, args.template)
-        server = patiently(lambda: Server(root, database))
-        client = Client(server.url, database)
+        prepare_database(database, args.template)
+        server = start_server(database)
+        client = WebSession(server, LOGIN, PASSWORD, timeout=STEP_TIMEOUT)
         created = client.call_kw("res.partner", "create", [[{"name": f"Bench partner {n}"} for n in range(CHANGES + 2 * SMALL)]])
         partner_ids, warm_up_ids = created[:CHANGES], created[CHANGES:]
         browser = patiently(Browser)
@@ -243,7 +239,7 @@ def main():
         if browser:
             browser.close()
         if server:
-            server.stop(keep_log=not succeeded)
+            stop_server(server, keep_log=not succeeded)
         drop_database(database)
 
     median = {name: statistics.median(round_[name] for round_ in timings) for name in timings[0]}

@@ -5,6 +5,7 @@ addons path adds this repository, and every server listens on loopback only.
 """
 import getpass
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -44,12 +45,27 @@ def sql(database, query, params=None):
         return cursor.fetchall() if cursor.description else None
 
 
-def create_database(database, modules, log_file):
-    """Create a database with demo data and the given modules installed."""
+def create_database(database, modules, log_file, demo=True):
+    """Create a database with the given modules installed, with their demo data unless told not."""
     subprocess.run(
-        _odoo_args(database, "-i", ",".join(modules), "--stop-after-init", "--log-level=warn"),
+        _odoo_args(database, "-i", ",".join(modules), "--stop-after-init", "--log-level=warn",
+                   *(() if demo else ("--without-demo=all",))),
         check=True, stdout=log_file, stderr=subprocess.STDOUT, timeout=900,
     )
+
+
+def copy_database(template, database):
+    """A copy of the database `template` and its files: seconds, where an install takes a minute."""
+    connection = psycopg2.connect(dbname="postgres", user=DB_USER)
+    connection.autocommit = True  # CREATE DATABASE runs outside a transaction
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(f'CREATE DATABASE "{database}" TEMPLATE "{template}"')
+    finally:
+        connection.close()
+    filestore = Path(odoo.tools.config.filestore(template))
+    if filestore.exists():
+        shutil.copytree(filestore, filestore.parent / database)
 
 
 def drop_database(database):
@@ -60,6 +76,7 @@ def drop_database(database):
             cursor.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     finally:
         connection.close()
+    shutil.rmtree(odoo.tools.config.filestore(database), ignore_errors=True)
 
 
 class OdooServer:
