@@ -211,6 +211,22 @@ test("menus, views and buttons that cannot be served offline are grayed out", as
     expect.verifySteps([]);
 });
 
+test("offline, the Actions menu of a selection grays out what needs the server", async () => {
+    await openPartnersAndFirstForm();
+    await goOffline();
+    await contains(".o_data_row:first .o_list_record_selector input").click();
+    await contains(".o_cp_action_menus .dropdown-toggle:contains(Actions)").click();
+    for (const label of ["Export", "Duplicate"]) {
+        const item = `.o-dropdown--menu .o_menu_item:contains(${label})`;
+        expect(item).toHaveClass("o_offline_unavailable");
+        expect(item).toHaveAttribute("data-tooltip", "Not available offline");
+    }
+    expect(".o-dropdown--menu .o_menu_item:contains(Delete)").not.toHaveClass("o_offline_unavailable");
+    await contains(".o-dropdown--menu .o_menu_item:contains(Duplicate)").click();
+    expect(".o_notification:last").toHaveText(/needs a connection to the server/);
+    expect(".o_data_row").toHaveCount(3);
+});
+
 test("an action with data caching off is never stored and unavailable offline", async () => {
     await mountWithCleanup(WebClient);
     await getService("menu").selectMenu(13);

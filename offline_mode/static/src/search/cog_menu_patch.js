@@ -1,11 +1,18 @@
 import { patch } from "@web/core/utils/patch";
 import { ActionMenus } from "@web/search/action_menus/action_menus";
-import { CogMenu } from "@web/search/cog_menu/cog_menu";
 import { notAvailableOfflineText, useOfflineAvailability } from "../core/offline_hooks";
 
 /**
- * Offline, the reports and the actions bound to the model (server actions,
- * links) of the cog menu are grayed out: they all need the server.
+ * Entries of the views' own Actions menu that need the server: exporting,
+ * duplicating, adding a property. (Archiving, unarchiving and deleting work
+ * offline.)
+ */
+const SERVER_STATIC_ITEMS = new Set(["export", "duplicate", "addPropertyFieldValue"]);
+
+/**
+ * Offline, the reports, the actions bound to the model (server actions, mail
+ * and merge wizards, links) and the entries in SERVER_STATIC_ITEMS of the cog
+ * menu are grayed out: they all need the server.
  */
 patch(ActionMenus.prototype, {
     setup() {
@@ -14,7 +21,10 @@ patch(ActionMenus.prototype, {
     },
 
     isItemUnavailableOffline(item) {
-        return this.offline.isOffline && Boolean(item.action || item.url);
+        return (
+            this.offline.isOffline &&
+            Boolean(item.action || item.url || SERVER_STATIC_ITEMS.has(item.key))
+        );
     },
 
     async onItemSelected(item) {
@@ -36,9 +46,7 @@ patch(ActionMenus.prototype, {
             key: action.id,
         }));
     },
-});
 
-patch(CogMenu.prototype, {
     offlineItemClass(item) {
         return this.isItemUnavailableOffline(item) ? "o_menu_item o_offline_unavailable" : "o_menu_item";
     },
