@@ -10,12 +10,20 @@ import { PendingSyncMarker } from "./pending_sync_marker";
 import "../kanban_patch";
 import "../list_patch";
 
-/** The cloud marker on list rows, kanban cards and forms (see the templates). */
-patch(FormStatusIndicator, {
-    components: { ...FormStatusIndicator.components, PendingSyncMarker },
-});
-patch(ListRenderer, { components: { ...ListRenderer.components, PendingSyncMarker } });
-patch(KanbanRecord, { components: { ...KanbanRecord.components, PendingSyncMarker } });
+/**
+ * The cloud marker on list rows, kanban cards and forms (see the templates,
+ * which reach it as `t-component="PendingSyncMarker"`): given by the
+ * prototype, which subclasses share, and not in the static `components`, which
+ * subclasses copy when they are defined, before any patch (Project's task
+ * cards, the order lines of Sales...).
+ */
+for (const Component of [FormStatusIndicator, ListRenderer, KanbanRecord]) {
+    patch(Component.prototype, {
+        get PendingSyncMarker() {
+            return PendingSyncMarker;
+        },
+    });
+}
 
 /**
  * Records created offline are not in the read cache, yet their form opens
