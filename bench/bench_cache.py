@@ -4,8 +4,10 @@ Odoo server, side by side in one run:
   writes    answers stored per second (IndexedDB, batches as the read cache makes them)
   reads     stored answers served per second
   eviction  one least-recently-used eviction pass over 100,000 stored answers
-  form      opening a record's form offline (from the cache) against online (from
-            the server), and the ratio offline / online (target: at most 1)
+  sealed    the same writes and reads encrypted as the read cache stores them
+            (AES-GCM, HMAC-named keys, core/crypto/), against clear ones
+  form      opening a record's form offline (from the cache, decrypted) against
+            online (from the server), and the ratio offline / online (target: at most 1)
 
 It creates its own database (installing offline_mode with demo data, or copying
 --template), starts its own server on a free port, and removes both at the end.
@@ -57,6 +59,24 @@ STORE_BENCH = """
     }
     seconds = (performance.now() - start) / 1000;
     result.readsPerSecond = reads / seconds;
+
+    // The same, sealed as the read cache stores answers (core/crypto/read_cache_sealing.js).
+    const sealing = odoo.loader.modules.get("@offline_mode/core/crypto/read_cache_sealing");
+    const keyring = await odoo.__WOWL_DEBUG__.root.env.services.offline_key.ready;
+    const sealedStore = new ReadCacheStore(`offline_mode_bench_sealed_${Date.now()}`);
+    start = performance.now();
+    for (let index = 0; index < writes; index += batch) {
+        const entries = Array.from({ length: batch }, (_, offset) => entry(index + offset));
+        await sealedStore.putEntries(await sealing.sealEntries(keyring, entries));
+    }
+    result.sealedWritesPerSecond = writes / ((performance.now() - start) / 1000);
+    start = performance.now();
+    for (let index = 0; index < reads; index++) {
+        const name = await sealing.entryName(keyring, entry(Math.floor(Math.random() * writes)).key);
+        JSON.parse((await sealing.openEntry(keyring, name, await sealedStore.getJson(name))).json);
+    }
+    result.sealedReadsPerSecond = reads / ((performance.now() - start) / 1000);
+    await sealedStore.deleteDatabase();
 
     // 100,000 small answers, used one after the other, then the pass the read
     // cache runs when over its cap: down to 90% of it.
@@ -165,6 +185,11 @@ def main():
     print()
     print(f"cache writes     {store['writesPerSecond']:10.0f} answers/s  ({store['writeMegabytesPerSecond']:.1f} MB/s, 4 KB answers)")
     print(f"cache reads      {store['readsPerSecond']:10.0f} answers/s")
+    print(f"sealed writes    {store['sealedWritesPerSecond']:10.0f} answers/s  "
+          f"(clear / sealed {store['writesPerSecond'] / store['sealedWritesPerSecond']:.2f})")
+    print(f"sealed reads     {store['sealedReadsPerSecond']:10.0f} answers/s  "
+          f"(clear / sealed {store['readsPerSecond'] / store['sealedReadsPerSecond']:.2f}; "
+          f"{1000 / store['sealedReadsPerSecond'] - 1000 / store['readsPerSecond']:.2f} ms more per answer)")
     print(f"eviction pass    {store['evictionMs']:10.0f} ms  ({store['evicted']} of {store['evictionEntries']} answers evicted)")
     print(f"form online      {online_ms:10.1f} ms  (median of {count} x {args.rounds})")
     print(f"form offline     {offline_ms:10.1f} ms")

@@ -20,10 +20,14 @@ with other users' edits are reported instead of silently overwritten.
         "security/ir.model.access.csv",
         "security/offline_change_security.xml",
         "views/offline_change_views.xml",
+        "views/offline_unlock_templates.xml",
+        "views/res_users_views.xml",
         "data/ir_cron_data.xml",
     ],
     "assets": {
         "web.assets_backend": [
+            # A plain script, before the modules that use it (see the file).
+            "offline_mode/static/lib/offline_crypto.js",
             "offline_mode/static/src/**/*",
         ],
         "web.assets_unit_tests": [

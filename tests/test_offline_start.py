@@ -13,6 +13,7 @@ import uuid
 import pytest
 
 from support.browser import Browser
+from support.offline_data import UNLOCK_PAGE_SHOWN, unlock
 
 SYNC_TIMEOUT = 60
 
@@ -184,7 +185,10 @@ def test_browser_restarted_offline_starts_and_lists_the_pending_changes(server, 
         second.set_offline(True)  # before anything loads: the worker starts offline too
         # The session cookie Odoo sets lasts a week; the test's own one ends with the browser.
         tab = second.new_tab(cookies=cookies)
-        tab.goto(url)
+        # The offline data is encrypted: after a restart, the password unlocks it (see test_privacy.py).
+        tab.goto(url, ready=UNLOCK_PAGE_SHOWN)
+        unlock(tab, "admin")
+        tab.wait_for_js("window.odoo && odoo.isReady", timeout=60)
         _wait_for_field(tab, "name", name)
         assert _started_offline(tab) is True
         _open_pending_changes(tab)

@@ -1,2 +1,3 @@
 from . import main
+from . import offline_key
 from . import sync

@@ -16,8 +16,13 @@ class OfflineModeController(http.Controller):
 class OfflineModeWebManifest(webmanifest.WebManifest):
 
     def _get_service_worker_content(self):
-        # The web client's shell goes first: its fetch listener must answer
-        # navigations before Odoo's does. The offline copies of files come after.
-        with file_open("offline_mode/static/service_worker/offline_shell.js") as offline_shell, \
+        # The encryption at rest first (both use it), then the web client's shell:
+        # its fetch listener must answer navigations before Odoo's does. The
+        # offline copies of files come after.
+        with file_open("offline_mode/static/lib/offline_crypto.js") as offline_crypto, \
+                file_open("offline_mode/static/service_worker/offline_shell.js") as offline_shell, \
                 file_open("offline_mode/static/service_worker/offline_files.js") as offline_files:
-            return "\n".join((offline_shell.read(), super()._get_service_worker_content(), offline_files.read()))
+            return "\n".join((
+                offline_crypto.read(), offline_shell.read(), super()._get_service_worker_content(),
+                offline_files.read(),
+            ))

@@ -52,6 +52,9 @@ OFFLINE_PARAMETERS = {
     "max_batch": Parameter(
         "offline_mode.max_batch", 500, _parse_int(1),
         _lt("Largest sync batch"), _lt("a whole number of changes, at least 1")),
+    "require_unlock": Parameter(
+        "offline_mode.require_unlock", True, _parse_bool,
+        _lt("Unlock offline data after a browser restart"), _lt("True or False")),
     "ledger_retention_days": Parameter(
         "offline_mode.ledger_retention_days", 30, _parse_int(1),
         _lt("Offline change history (days)"), _lt("a whole number of days, at least 1")),

@@ -28,11 +28,19 @@ class ResConfigSettings(models.TransientModel):
         "else to the same field: ask the user, or apply the offline change anyway.",
     )
 
+    offline_mode_require_unlock = fields.Boolean(
+        string="Unlock offline data after a browser restart",
+        help="After the browser was closed, offline data opens only with the password of the "
+        "user who was signed in (or their offline PIN). Otherwise it opens by itself, and only "
+        "the next user signing in on that browser makes it unreadable.",
+    )
+
     _offline_fields = {
         "offline_mode_enabled": "enabled",
         "offline_mode_storage_cap_mb": "storage_cap_mb",
         "offline_mode_cache_expiry_days": "cache_expiry_days",
         "offline_mode_conflict_policy": "conflict_policy",
+        "offline_mode_require_unlock": "require_unlock",
     }
 
     @api.model

@@ -13,3 +13,4 @@ from . import test_offline_read_cache
 from . import test_offline_edit
 from . import test_sync_isolation
 from . import test_online_creation
+from . import test_offline_key

@@ -19,6 +19,7 @@ class TestOfflineSettings(TransactionCase):
         self.assertEqual(settings.offline_mode_storage_cap_mb, 2048)
         self.assertEqual(settings.offline_mode_cache_expiry_days, 0)
         self.assertEqual(settings.offline_mode_conflict_policy, "ask")
+        self.assertTrue(settings.offline_mode_require_unlock)
 
     def test_saved_settings_are_stored_as_system_parameters(self):
         self._save_settings(
@@ -81,6 +82,7 @@ class TestOfflineSettingsReachClient(HttpCase):
             "cache_expiry_days": 0,
             "conflict_policy": "ask",
             "max_batch": 500,
+            "require_unlock": True,
             "ledger_retention_days": 30,
         })
 

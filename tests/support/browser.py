@@ -106,6 +106,9 @@ class ServiceWorkers:
     def _emulate(self, session_id):
         self._send("Network.emulateNetworkConditions", session_id, offline=self.offline, latency=0,
                    downloadThroughput=-1, uploadThroughput=-1)
+        # The conditions above do not hold for every fetch of a worker (a page's reload it
+        # answers went through): blocking every URL fails them all, as a lost network does.
+        self._send("Network.setBlockedURLs", session_id, urls=["*"] if self.offline else [])
 
     def _read_events(self):
         while True:

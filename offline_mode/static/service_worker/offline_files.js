@@ -10,13 +10,17 @@
  * session, hence one logged-in user and one cache. A file is stored once fully
  * received; a crash or a full disk (quota) leaves it unstored, and the next
  * online use stores it again.
+ *
+ * Kept sealed with the user's key (static/lib/offline_crypto.js), headers
+ * (a file name) included; while the key is locked, nothing is stored or served.
  */
 /** Larger files are not kept for offline use. */
 const OFFLINE_FILES_MAX_BYTES = 20 * 1024 * 1024;
+/** The headers kept with a file, sealed with it. */
+const OFFLINE_FILES_HEADERS = ["Content-Type", "Content-Disposition", "Cache-Control", "Last-Modified", "ETag"];
 
-async function offlineFilesCacheName() {
-    const user = await offlineModeUser();
-    return user && `offline_mode_files:${user}`;
+function offlineFilesCacheName(user) {
+    return `offline_mode_files:${user}`;
 }
 
 function isOfflineFileRequest(request) {
@@ -28,25 +32,60 @@ function isStorableFile(response) {
     return response.status === 200 && response.type === "basic" && size <= OFFLINE_FILES_MAX_BYTES;
 }
 
+/** Keeps a file the server answered, sealed: [headers length, 4 bytes][headers as JSON][body]. */
+async function keepSealedFile(user, request, response) {
+    const keyring = await offlineKeyring(user);
+    if (!keyring) {
+        return;
+    }
+    const headers = Object.fromEntries(
+        OFFLINE_FILES_HEADERS.filter((name) => response.headers.has(name)).map((name) => [name, response.headers.get(name)])
+    );
+    const head = new TextEncoder().encode(JSON.stringify(headers));
+    const body = new Uint8Array(await response.arrayBuffer());
+    const plain = new Uint8Array(4 + head.length + body.length);
+    new DataView(plain.buffer).setUint32(0, head.length);
+    plain.set(head, 4);
+    plain.set(body, 4 + head.length);
+    const sealed = await keyring.seal(plain, request.url);
+    const cache = await caches.open(offlineFilesCacheName(user));
+    await cache.put(request, new Response(sealed));
+}
+
+/** The file kept for `request`, opened; null when none or while the key is locked. */
+async function keptFile(request) {
+    const user = await offlineModeUser();
+    const stored = user && (await caches.match(request, { cacheName: offlineFilesCacheName(user) }));
+    const keyring = stored && (await offlineKeyring(user));
+    if (!keyring) {
+        return null;
+    }
+    try {
+        const plain = await keyring.open(new Uint8Array(await stored.arrayBuffer()), request.url);
+        const headLength = new DataView(plain.buffer).getUint32(0);
+        const headers = JSON.parse(new TextDecoder().decode(plain.subarray(4, 4 + headLength)));
+        return new Response(plain.subarray(4 + headLength), { headers });
+    } catch {
+        return null; // sealed with a key the server has replaced since
+    }
+}
+
 async function fetchOrServeStoredFile(event) {
     const { request } = event;
-    const cacheName = offlineFilesCacheName();
+    const user = offlineModeUser();
     let response;
     try {
         response = await fetch(request);
     } catch (networkError) {
-        const name = await cacheName;
-        const stored = name && (await (await caches.open(name)).match(request));
-        if (stored) {
-            return stored;
+        const kept = await keptFile(request);
+        if (kept) {
+            return kept;
         }
         throw networkError;
     }
     if (isStorableFile(response)) {
         const copy = response.clone();
-        event.waitUntil(
-            cacheName.then((name) => name && caches.open(name).then((cache) => cache.put(request, copy)))
-        );
+        event.waitUntil(user.then((name) => name && keepSealedFile(name, request, copy)));
     }
     return response;
 }
@@ -65,7 +104,7 @@ self.addEventListener("message", (event) => {
     }
     const files = keep.map((url) => new Request(url)).filter(isOfflineFileRequest);
     event.waitUntil(
-        caches.open(`offline_mode_files:${user}`).then((cache) =>
+        caches.open(offlineFilesCacheName(user)).then((cache) =>
             Promise.all(
                 files.map(async (request) => {
                     if (await cache.match(request)) {
@@ -73,7 +112,7 @@ self.addEventListener("message", (event) => {
                     }
                     const response = await fetch(request);
                     if (isStorableFile(response)) {
-                        await cache.put(request, response);
+                        await keepSealedFile(user, request, response);
                     }
                 })
             ).catch((error) => console.warn("offline_mode: files not kept", error))

@@ -14,11 +14,23 @@
  *
  * One user's, never another's: the browser's session belongs to one user at a
  * time, remembered here ("<db>:<uid>", in a cache of its own so that it
- * survives the worker being stopped). A page rendered for another user, a page
- * saying offline mode is off, or a redirection of /odoo (to the login page:
- * logged out, session expired) forgets the shells of everyone else. The
- * web client tells the user too, and deletes its shell at logout and on a
- * hard refresh (core/offline_shell/offline_shell_service.js).
+ * survives the worker being stopped). A page rendered for another user, or
+ * the web client telling so, deletes at once the read caches, files, shells
+ * and stored keys of every other user (only their pending changes stay,
+ * encrypted: they sync when their owner signs in again online). A page saying
+ * offline mode is off, or a redirection of /odoo (to the login page: logged
+ * out, session expired) deletes every shell and stored key: what stays is
+ * unreadable until an online sign-in. The web client deletes its user's data
+ * at logout and its shell on a hard refresh
+ * (core/offline_shell/offline_shell_service.js).
+ *
+ * Encrypted at rest (static/lib/offline_crypto.js): the kept page carries the
+ * user's session info, and is kept sealed with the user's key, found in this
+ * browser session's key store. After a browser restart the key is locked:
+ * an offline navigation gets the unlock page (generic, no user data, kept with
+ * the shell), which asks the password and reloads; with the key unlocked, the
+ * kept page. Bundles, translations and static files are the same for every
+ * user of the same version: kept in clear.
  *
  * Fresh after an upgrade: a page whose bundles, menus or translations differ
  * from the kept ones replaces them; the old ones are deleted.
@@ -34,6 +46,7 @@ const OFFLINE_SHELL_PREFIX = "offline_mode_shell:";
 /** The kept page, and what it loads (URL → bytes), under keys no route answers. */
 const OFFLINE_SHELL_PAGE_KEY = "/offline_mode/shell/page";
 const OFFLINE_SHELL_INDEX_KEY = "/offline_mode/shell/index";
+const OFFLINE_SHELL_UNLOCK_KEY = "/offline_mode/shell/unlock";
 /** What a kept page says in its session info, and says instead when served offline. */
 const OFFLINE_SHELL_ONLINE_MARK = '"offline_mode_started_offline": false';
 const OFFLINE_SHELL_OFFLINE_MARK = '"offline_mode_started_offline": true';
@@ -57,14 +70,52 @@ async function offlineModeUser() {
     return stored ? stored.text() : null;
 }
 
-/** Remembers the logged-in user; the shells of any other user are deleted. */
+/** The keys user data is sealed with, per user; forgotten when the web client stores new ones. */
+const offlineKeyrings = new Map();
+
+/** The keyring of `user` unlocked in this browser session (or kept on the device); null while locked. */
+async function offlineKeyring(user) {
+    if (!offlineKeyrings.has(user)) {
+        const found = offlineModeCrypto
+            .storedKey(user)
+            .then((key) => key && offlineModeCrypto.Keyring.of([key]));
+        offlineKeyrings.set(user, found);
+        found.then(
+            (keyring) => keyring || offlineKeyrings.delete(user),
+            () => offlineKeyrings.delete(user)
+        );
+    }
+    return offlineKeyrings.get(user);
+}
+
+/** Which caches and browser databases hold whose data ("<db>:<uid>" after the prefix). */
+const USER_CACHE_PREFIXES = [OFFLINE_SHELL_PREFIX, "offline_mode_files:"];
+const USER_DATABASE_PREFIX = "offline_mode:";
+
+/**
+ * Remembers the logged-in user. The data of every other user is deleted: read
+ * caches, files, shells and stored keys (their pending changes stay, sealed).
+ * With no one logged in, shells and stored keys go: what stays is unreadable
+ * until the next online sign-in gives the key again.
+ */
 async function setOfflineModeUser(user) {
+    offlineKeyrings.clear();
+    const ofOthers = (name, prefix) => name.startsWith(prefix) && name !== prefix + user;
     const names = await caches.keys();
+    const deleted = user ? USER_CACHE_PREFIXES : [OFFLINE_SHELL_PREFIX];
     await Promise.all(
         names
-            .filter((name) => name.startsWith(OFFLINE_SHELL_PREFIX) && name !== offlineShellCacheName(user))
+            .filter((name) => deleted.some((prefix) => ofOthers(name, prefix)))
             .map((name) => caches.delete(name))
     );
+    await offlineModeCrypto.forgetKeysExcept(user);
+    if (user) {
+        const databases = (await indexedDB.databases?.()) || [];
+        for (const { name } of databases.filter(({ name }) => ofOthers(name, USER_DATABASE_PREFIX))) {
+            // Resolves once the other tabs of that user closed it (see indexed_db_store.js).
+            indexedDB.deleteDatabase(name);
+        }
+    }
     const cache = await caches.open(OFFLINE_MODE_USER_CACHE);
     if (user) {
         await cache.put(OFFLINE_MODE_USER_KEY, new Response(user));
@@ -145,6 +196,10 @@ function keepShellPage(html) {
         if (info.offline_mode_hard_reload || !html.includes(OFFLINE_SHELL_ONLINE_MARK)) {
             return; // the web client deletes the shell (hard refresh), or cannot be told it starts offline
         }
+        const keyring = await offlineKeyring(user);
+        if (!keyring) {
+            return; // the web client stores the key, then asks again (see the "message" listener)
+        }
         const cache = await caches.open(offlineShellCacheName(user));
         const index = await readShellIndex(cache);
         const versioned = versionedUrlsOf(html, info);
@@ -159,12 +214,33 @@ function keepShellPage(html) {
                 }
             }
             index.versioned = versioned;
+            await cache.delete(OFFLINE_SHELL_UNLOCK_KEY); // it links the old bundles
         }
-        const page = new Blob([html], { type: "text/html; charset=utf-8" });
-        await cache.put(OFFLINE_SHELL_PAGE_KEY, new Response(page, { headers: { "Content-Type": page.type } }));
-        index.bytes[OFFLINE_SHELL_PAGE_KEY] = page.size;
+        const page = await keyring.sealText(html, user);
+        await cache.put(OFFLINE_SHELL_PAGE_KEY, new Response(page, { headers: { "Content-Type": "text/html; charset=utf-8" } }));
+        index.bytes[OFFLINE_SHELL_PAGE_KEY] = page.byteLength;
+        if (!(await cache.match(OFFLINE_SHELL_UNLOCK_KEY))) {
+            index.bytes[OFFLINE_SHELL_UNLOCK_KEY] = await keepUnlockPage(cache, info.user_context?.lang);
+        }
         await writeShellIndex(cache, index);
     });
+}
+
+/**
+ * Keeps the page that unlocks the user's data after a browser restart, in the
+ * user's language; its scripts are kept as the shell's files are. Returns its size.
+ */
+async function keepUnlockPage(cache, lang) {
+    const response = await fetch(`/offline_mode/unlock?lang=${encodeURIComponent(lang || "")}`);
+    if (response.status !== 200) {
+        return 0;
+    }
+    const html = await response.text();
+    for (const [, url] of html.matchAll(/<script[^>]* src="(\/offline_mode\/static\/[^"]+)"/g)) {
+        keepShellFile(new URL(url, self.location.origin).href); // queued after this
+    }
+    await cache.put(OFFLINE_SHELL_UNLOCK_KEY, new Response(html, { headers: response.headers }));
+    return html.length;
 }
 
 /**
@@ -197,15 +273,28 @@ function keepShellFile(url) {
     });
 }
 
-/** The page kept for the logged-in user, marked as started offline; null if none. */
-async function keptShellPage(request) {
+/**
+ * The page kept for the logged-in user, marked as started offline; the unlock
+ * page while their key is locked; null if none.
+ */
+async function keptShellPage() {
     const user = await offlineModeUser();
-    const kept =
-        user && (await caches.match(OFFLINE_SHELL_PAGE_KEY, { cacheName: offlineShellCacheName(user) }));
+    const cacheName = user && offlineShellCacheName(user);
+    const kept = user && (await caches.match(OFFLINE_SHELL_PAGE_KEY, { cacheName }));
     if (!kept) {
         return null;
     }
-    const html = (await kept.text()).replace(OFFLINE_SHELL_ONLINE_MARK, OFFLINE_SHELL_OFFLINE_MARK);
+    const keyring = await offlineKeyring(user);
+    if (!keyring) {
+        return (await caches.match(OFFLINE_SHELL_UNLOCK_KEY, { cacheName })) || null;
+    }
+    let html;
+    try {
+        html = await keyring.openText(new Uint8Array(await kept.arrayBuffer()), user);
+    } catch {
+        return null; // sealed with a key the server has replaced since: kept again at the next online start
+    }
+    html = html.replace(OFFLINE_SHELL_ONLINE_MARK, OFFLINE_SHELL_OFFLINE_MARK);
     return new Response(html, { headers: kept.headers });
 }
 
@@ -215,7 +304,7 @@ async function navigateOrStartOffline(event) {
     try {
         response = await fetch(request);
     } catch (networkError) {
-        const kept = await keptShellPage(request);
+        const kept = await keptShellPage();
         if (kept) {
             offlineStartedClients.add(event.resultingClientId);
             return kept;
@@ -289,6 +378,8 @@ self.addEventListener("message", (event) => {
             if ((await offlineModeUser()) !== user) {
                 await inOfflineShellQueue(() => setOfflineModeUser(user));
             }
+            // The web client may have stored a new key for this browser session.
+            offlineKeyrings.delete(user);
             if (!user || !keep) {
                 return;
             }

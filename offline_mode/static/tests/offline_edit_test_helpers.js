@@ -8,6 +8,7 @@ import {
 } from "@web/../tests/web_test_helpers";
 import { session } from "@web/session";
 import { newUuid } from "@offline_mode/core/offline_change";
+import { serveTestKey } from "./offline_key_test_helpers";
 
 export function deleteDatabases(names) {
     return Promise.all(
@@ -42,6 +43,7 @@ export function setupOfflineMode({ maxBatch = 500, online = false } = {}) {
     after(() =>
         deleteDatabases([`offline_mode_outbox:${session.db}:7`, `offline_mode:${session.db}:7`])
     );
+    serveTestKey();
     const status = reactive({
         isOnline: online,
         offlineSince: online ? null : new Date(),

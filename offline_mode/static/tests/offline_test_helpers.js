@@ -2,7 +2,9 @@ import { after, beforeEach } from "@odoo/hoot";
 import { mockFetch } from "@odoo/hoot-mock";
 import { MockServer, onRpc, patchWithCleanup, serverState } from "@web/../tests/web_test_helpers";
 import { session } from "@web/session";
+import { openEntry } from "@offline_mode/core/crypto/read_cache_sealing";
 import { offlineDatabaseName, ReadCacheStore, requestResult } from "@offline_mode/core/indexed_db_store";
+import { serveTestKey, testKeyring } from "./offline_key_test_helpers";
 
 let databaseCount = 0;
 
@@ -29,6 +31,7 @@ export function defineOfflineModeTestSetup(settings = {}) {
             offline_mode_hard_reload: false,
         });
         onRpc("/offline_mode/ping", () => ({}), { pure: true });
+        serveTestKey();
         after(() => deleteDatabase(databaseName));
     });
 }
@@ -52,11 +55,19 @@ export function restoreNetwork() {
     mockFetch((input, init) => MockServer.current.handle(input, init));
 }
 
-/** What the read cache of the test user stores: `{ key, tags }` of each answer. */
+/** What the read cache of the test user stores: `{ key, tags }` of each answer (its key decrypted). */
 export async function storedEntries() {
     const store = new ReadCacheStore(offlineDatabaseName(serverState.db, serverState.userId));
     const db = await store.database();
-    const entries = await requestResult(db.transaction("read_entries").objectStore("read_entries").getAll());
+    const transaction = db.transaction(["read_entries", "read_payloads"]);
+    const [entries, payloads] = await Promise.all([
+        requestResult(transaction.objectStore("read_entries").getAll()),
+        requestResult(transaction.objectStore("read_payloads").getAll()),
+    ]);
     await store.close();
-    return entries.map(({ key, tags }) => ({ key, tags }));
+    const keyring = await testKeyring();
+    const sealed = new Map(payloads.map(({ key, json }) => [key, json]));
+    return Promise.all(
+        entries.map(async ({ key, tags }) => ({ key: (await openEntry(keyring, key, sealed.get(key))).key, tags }))
+    );
 }

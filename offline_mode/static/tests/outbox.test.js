@@ -12,6 +12,7 @@ import {
 } from "@offline_mode/core/offline_change";
 import { OutboxFullError, OutboxStore, planEnqueue } from "@offline_mode/core/outbox";
 import { deleteDatabases, startOfflineMode } from "./offline_edit_test_helpers";
+import { testKeyring } from "./offline_key_test_helpers";
 
 describe.current.tags("headless");
 
@@ -64,7 +65,7 @@ function enqueue(queue, newChange) {
 }
 
 function uniqueStore() {
-    const store = new OutboxStore(`offline_mode_outbox:test_${newUuid()}`);
+    const store = new OutboxStore(`offline_mode_outbox:test_${newUuid()}`, testKeyring());
     after(async () => {
         await store.close();
         await deleteDatabases([store.name]);
@@ -236,7 +237,7 @@ describe("storage", () => {
         expect(isLocalId(created.resId)).toBe(true);
         await store.close();
 
-        const reopened = new OutboxStore(store.name);
+        const reopened = new OutboxStore(store.name, testKeyring());
         const queue = await reopened.all();
         await reopened.close();
         expect(queue.map((queued) => [queued.operation, queued.resId])).toEqual([
@@ -363,7 +364,7 @@ describe("service", () => {
         expect(outbox.state.changes.map((queued) => queued.uuid)).toEqual([queued.uuid]);
         expect(outbox.hasChanges("res.partner", 7)).toBe(true);
 
-        const otherTab = new OutboxStore(`offline_mode_outbox:${session.db}:7`);
+        const otherTab = new OutboxStore(`offline_mode_outbox:${session.db}:7`, testKeyring());
         expect((await otherTab.all()).map((queued) => queued.uuid)).toEqual([queued.uuid]);
         await otherTab.close();
 
@@ -393,7 +394,7 @@ describe("service", () => {
         await write(2, "F");
         await outbox.add({ model: "res.partner", operation: CREATE, values: { name: "G" }, fields: { name: NAME } });
 
-        const stored = await new OutboxStore(`offline_mode_outbox:${session.db}:7`).all();
+        const stored = await new OutboxStore(`offline_mode_outbox:${session.db}:7`, testKeyring()).all();
         expect(outbox.state.changes).toEqual(stored);
         expect(outbox.state.pendingCount).toBe(stored.length);
         for (const resId of [1, 2, 3, stored.at(-1).resId]) {

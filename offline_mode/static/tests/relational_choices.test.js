@@ -14,10 +14,12 @@ import {
 } from "@web/../tests/web_test_helpers";
 import { session } from "@web/session";
 import { WebClient } from "@web/webclient/webclient";
+import { openNames } from "@offline_mode/core/crypto/read_cache_sealing";
 import { ReadCacheStore } from "@offline_mode/core/indexed_db_store";
 import { namesInRecords, searchNames } from "@offline_mode/core/record_names";
 import { cutNetwork } from "./offline_test_helpers";
 import { setupOfflineMode } from "./offline_edit_test_helpers";
+import { testKeyring } from "./offline_key_test_helpers";
 
 describe.current.tags("desktop");
 
@@ -217,6 +219,10 @@ test("names seen are kept in the browser, for the next visits", async () => {
     ]);
     await readCache.flush();
     const store = new ReadCacheStore(`offline_mode:${session.db}:7`);
-    expect(await store.namesOf("salesperson")).toEqual([{ id: 6, name: "Marc Demo" }]);
+    // Kept sealed (see core/crypto/read_cache_sealing.js).
+    const stored = await store.namesOf("salesperson");
+    expect(await openNames(await testKeyring(), "salesperson", stored)).toEqual([
+        { id: 6, name: "Marc Demo" },
+    ]);
     await store.close();
 });

@@ -26,9 +26,21 @@
  *   discarding it (allowed once no request carries it) drops it here, but if
  *   the lost answer was "applied" the server keeps it: the record then shows
  *   the server's values, which say so;
- * - tabs share the database; IndexedDB runs their read-write transactions one
- *   after the other, so a merge and the sync marking a change `sent` never
- *   interleave. A BroadcastChannel tells the other tabs to read it again.
+ * - tabs share the database. Every write reads, decrypts, plans, encrypts and
+ *   writes while holding a Web Lock named after the database (WebCrypto cannot
+ *   run inside an IndexedDB transaction: it would commit early), so a merge
+ *   and the sync marking a change `sent` never interleave; the write itself is
+ *   one transaction. A BroadcastChannel tells the other tabs to read it again.
+ *
+ * Encrypted at rest (core/crypto/): a stored change keeps in clear only what
+ * the indexes and the queue need (uuid, seq, resId, model, operation, status,
+ * sent); its values, original values, record name, conflicts and errors are
+ * sealed with the user's key, bound to its uuid. Never lost for a mistake of
+ * ours: the server keeps every key it issued a user (a new one included) and
+ * gives them back at the next online start, which seals the older changes
+ * again with the current key; a change this browser cannot open (locked, or
+ * sealed with a key it does not hold yet) is left untouched, neither listed
+ * nor sent, until it can.
  */
 
 import { markRaw, reactive } from "@odoo/owl";
@@ -69,6 +81,9 @@ export function outboxDatabaseName(odooDatabase, userId) {
     return `offline_mode_outbox:${odooDatabase}:${userId}`;
 }
 
+/** What stays in clear in a stored change (see the header). */
+const CLEAR_FIELDS = new Set(["uuid", "seq", "resId", "model", "operation", "status", "sent"]);
+
 export class OutboxFullError extends Error {
     constructor(cause) {
         super("The browser storage is full: the change could not be queued.", { cause });
@@ -78,6 +93,23 @@ export class OutboxFullError extends Error {
     get userMessage() {
         return _t(
             "Your change could not be saved offline: this browser's storage is full. It is still on screen; free some space or reconnect, then save again."
+        );
+    }
+}
+
+/**
+ * No key to encrypt with (it could not be fetched nor unlocked): the change is
+ * refused the way it is when the storage is full, and stays on screen.
+ */
+export class OutboxLockedError extends OutboxFullError {
+    constructor() {
+        super();
+        this.message = "The offline data of this user is locked: the change could not be queued.";
+    }
+
+    get userMessage() {
+        return _t(
+            "Your change could not be saved offline: your offline data is locked. It is still on screen; reconnect, then save again."
         );
     }
 }
@@ -289,10 +321,45 @@ async function readMeta(meta, key, fallback) {
     return record ? record.value : fallback;
 }
 
+/** A change as stored: what the indexes need in clear, the rest sealed. */
+async function sealChange(keyring, change) {
+    const clear = {};
+    const secret = {};
+    for (const [name, value] of Object.entries(change)) {
+        (CLEAR_FIELDS.has(name) ? clear : secret)[name] = value;
+    }
+    return { ...clear, sealed: await keyring.sealJson(secret, change.uuid) };
+}
+
+async function openChange(keyring, stored) {
+    const { sealed, ...clear } = stored;
+    return { ...(await keyring.openJson(sealed, stored.uuid)), ...clear };
+}
+
 export class OutboxStore {
-    constructor(name) {
+    /**
+     * @param {string} name
+     * @param {Keyring|null|Promise<Keyring|null>} keyring what changes are sealed
+     *   with (static/lib/offline_crypto.js); null: locked
+     */
+    constructor(name, keyring) {
         this.name = name;
         this._db = null;
+        this._keyring = Promise.resolve(keyring);
+    }
+
+    async keyring() {
+        const keyring = await this._keyring;
+        if (!keyring) {
+            throw new OutboxLockedError();
+        }
+        return keyring;
+    }
+
+    /** Runs `work` as the only writer of this outbox, in every tab (see the header). */
+    exclusive(work) {
+        const locks = browser.navigator.locks;
+        return locks ? locks.request(this.name, work) : work();
     }
 
     database() {
@@ -328,19 +395,53 @@ export class OutboxStore {
         db?.close();
     }
 
+    /** The stored changes opened, in their order; those this browser cannot open are left out. */
+    async _openAll(keyring, stored) {
+        const opened = await Promise.all(
+            stored.map((change) => openChange(keyring, change).catch(() => null))
+        );
+        return opened.filter(Boolean);
+    }
+
     /** @returns {Promise<import("./offline_change").OfflineChange[]>} in queue order */
     async all() {
+        const keyring = await this.keyring();
         const db = await this.database();
-        return inTransaction(db, "readonly", (changes) =>
+        const stored = await inTransaction(db, "readonly", (changes) =>
             requestResult(changes.index("seq").getAll())
         );
+        return this._openAll(keyring, stored);
     }
 
     /**
-     * Queues changes (see planEnqueue), in one transaction: all or none. A
-     * creation gets its local id here. Only the changes of the same record and
-     * the creations the values point to are read: queueing costs the same with
-     * 10 or 10,000 changes queued.
+     * Seals again with the current key the changes sealed with an older one
+     * (the server issued a new key); done online, where the keyring holds both.
+     *
+     * @returns {Promise<number>} how many
+     */
+    async sealAgainWithCurrentKey() {
+        const keyring = await this.keyring();
+        return this.exclusive(async () => {
+            const db = await this.database();
+            const stored = await inTransaction(db, "readonly", (changes) => requestResult(changes.getAll()));
+            const older = stored.filter(
+                (change) => keyring.canOpen(change.sealed) && !keyring.isCurrent(change.sealed)
+            );
+            const resealed = await Promise.all(
+                (await this._openAll(keyring, older)).map((change) => sealChange(keyring, change))
+            );
+            await inTransaction(db, "readwrite", async (changes) => {
+                resealed.forEach((change) => changes.put(change));
+            });
+            return resealed.length;
+        });
+    }
+
+    /**
+     * Queues changes (see planEnqueue), all or none. A creation gets its local
+     * id here. Only the changes of the same records and the creations the
+     * values point to are read: queueing costs the same with 10 or 10,000
+     * changes queued.
      *
      * @param {Object[]} newChanges
      * @returns {Promise<{ queued: Array<Object|null>, put: Object[], remove: string[] }>}
@@ -350,59 +451,70 @@ export class OutboxStore {
         if (!newChanges.length) {
             return { queued: [], put: [], remove: [] };
         }
-        const db = await this.database();
-        try {
-            return await inTransaction(db, "readwrite", async (changes, meta) => {
-                const relatedOf = (change) => {
-                    const resIds = new Set(localIdsIn(change.values, change.fields));
-                    if (change.resId !== undefined) {
-                        resIds.add(change.resId);
-                    }
-                    return Promise.all(
-                        [...resIds].map((resId) => requestResult(changes.index("resId").getAll(resId)))
-                    );
-                };
-                // The counter and the first change's records are read at once:
-                // each read the transaction waits for costs a turn of the event loop.
-                let [counter, firstRelated] = await Promise.all([
+        const keyring = await this.keyring();
+        const relatedIds = (change) => {
+            const resIds = new Set(localIdsIn(change.values, change.fields));
+            if (change.resId !== undefined) {
+                resIds.add(change.resId);
+            }
+            return resIds;
+        };
+        return this.exclusive(async () => {
+            const db = await this.database();
+            const resIds = new Set(newChanges.flatMap((change) => [...relatedIds(change)]));
+            const [counterRead, related] = await inTransaction(db, "readonly", (changes, meta) =>
+                Promise.all([
                     readMeta(meta, COUNTER_KEY, 0),
-                    relatedOf(newChanges[0]),
-                ]);
-                const put = new Map();
-                const removed = new Set();
-                const queued = [];
-                for (const [index, change] of newChanges.entries()) {
-                    const related = (index ? await relatedOf(change) : firstRelated).flat();
-                    related.sort((a, b) => a.seq - b.seq);
-                    const plan = planEnqueue(related, change);
-                    for (const planned of plan.put) {
-                        if (planned.seq === undefined) {
-                            planned.seq = ++counter;
-                            if (planned.operation === CREATE) {
-                                planned.resId = -planned.seq;
-                            }
+                    Promise.all(
+                        [...resIds].map((resId) => requestResult(changes.index("resId").getAll(resId)))
+                    ),
+                ])
+            );
+            let counter = counterRead;
+            const known = new Map(
+                (await this._openAll(keyring, related.flat())).map((change) => [change.uuid, change])
+            );
+            const put = new Map();
+            const removed = new Set();
+            const queued = [];
+            for (const change of newChanges) {
+                const ids = relatedIds(change);
+                const ofRecords = [...known.values()]
+                    .filter((queuedChange) => ids.has(queuedChange.resId))
+                    .sort((a, b) => a.seq - b.seq);
+                const plan = planEnqueue(ofRecords, change);
+                for (const planned of plan.put) {
+                    if (planned.seq === undefined) {
+                        planned.seq = ++counter;
+                        if (planned.operation === CREATE) {
+                            planned.resId = -planned.seq;
                         }
-                        changes.put(planned);
-                        put.set(planned.uuid, planned);
-                        removed.delete(planned.uuid);
                     }
-                    for (const uuid of plan.remove) {
-                        changes.delete(uuid);
-                        put.delete(uuid);
-                        removed.add(uuid);
-                    }
-                    queued.push(
-                        plan.put.find((planned) => planned.uuid === change.uuid) ||
-                            plan.put[0] ||
-                            null
-                    );
+                    known.set(planned.uuid, planned);
+                    put.set(planned.uuid, planned);
+                    removed.delete(planned.uuid);
                 }
-                meta.put({ key: COUNTER_KEY, value: counter });
-                return { queued, put: [...put.values()], remove: [...removed] };
-            });
-        } catch (error) {
-            throw error?.name === "QuotaExceededError" ? new OutboxFullError(error) : error;
-        }
+                for (const uuid of plan.remove) {
+                    known.delete(uuid);
+                    put.delete(uuid);
+                    removed.add(uuid);
+                }
+                queued.push(
+                    plan.put.find((planned) => planned.uuid === change.uuid) || plan.put[0] || null
+                );
+            }
+            const sealed = await Promise.all([...put.values()].map((change) => sealChange(keyring, change)));
+            try {
+                await inTransaction(db, "readwrite", async (changes, meta) => {
+                    sealed.forEach((change) => changes.put(change));
+                    removed.forEach((uuid) => changes.delete(uuid));
+                    meta.put({ key: COUNTER_KEY, value: counter });
+                });
+            } catch (error) {
+                throw error?.name === "QuotaExceededError" ? new OutboxFullError(error) : error;
+            }
+            return { queued, put: [...put.values()], remove: [...removed] };
+        });
     }
 
     /**
@@ -411,20 +523,22 @@ export class OutboxStore {
      * @returns {Promise<{ put: Object[], remove: string[] }>}
      */
     async remove(uuid) {
-        const db = await this.database();
-        return inTransaction(db, "readwrite", async (changes) => {
-            const change = await requestResult(changes.get(uuid));
-            if (!change) {
-                return { put: [], remove: [] };
-            }
-            const removed =
-                change.operation === CREATE
-                    ? (await requestResult(changes.index("resId").getAll(change.resId))).map(
-                          (other) => other.uuid
-                      )
-                    : [uuid];
-            removed.forEach((removedUuid) => changes.delete(removedUuid));
-            return { put: [], remove: removed };
+        return this.exclusive(async () => {
+            const db = await this.database();
+            return inTransaction(db, "readwrite", async (changes) => {
+                const change = await requestResult(changes.get(uuid));
+                if (!change) {
+                    return { put: [], remove: [] };
+                }
+                const removed =
+                    change.operation === CREATE
+                        ? (await requestResult(changes.index("resId").getAll(change.resId))).map(
+                              (other) => other.uuid
+                          )
+                        : [uuid];
+                removed.forEach((removedUuid) => changes.delete(removedUuid));
+                return { put: [], remove: removed };
+            });
         });
     }
 
@@ -434,14 +548,18 @@ export class OutboxStore {
      * @returns {Promise<{ put: Object[], remove: string[] }>}
      */
     async update(uuid, update) {
-        const db = await this.database();
-        return inTransaction(db, "readwrite", async (changes) => {
-            const change = await requestResult(changes.get(uuid));
-            if (!change) {
+        const keyring = await this.keyring();
+        return this.exclusive(async () => {
+            const db = await this.database();
+            const stored = await inTransaction(db, "readonly", (changes) => requestResult(changes.get(uuid)));
+            if (!stored) {
                 return { put: [], remove: [] };
             }
-            const updated = update(change);
-            changes.put(updated);
+            const updated = update(await openChange(keyring, stored));
+            const sealed = await sealChange(keyring, updated);
+            await inTransaction(db, "readwrite", async (changes) => {
+                changes.put(sealed);
+            });
             return { put: [updated], remove: [] };
         });
     }
@@ -453,28 +571,40 @@ export class OutboxStore {
      * @returns {Promise<{ batch: Object[], put: Object[], remove: string[] }>}
      */
     async takeBatch(limit) {
-        const db = await this.database();
-        return inTransaction(db, "readwrite", async (changes) => {
-            // Read page by page from the head of the queue: failed changes
-            // (waiting for the user) are skipped, the tail is never read.
-            const batch = [];
-            let after = null;
-            while (batch.length < limit) {
-                const range = after === null ? null : IDBKeyRange.lowerBound(after, true);
-                const page = await requestResult(changes.index("seq").getAll(range, limit));
-                batch.push(...page.filter((change) => change.status === PENDING));
-                if (page.length < limit) {
-                    break;
+        const keyring = await this.keyring();
+        return this.exclusive(async () => {
+            const db = await this.database();
+            // Marked in their stored form (`sent` is in clear): no decryption in the transaction.
+            const { batch, marked } = await inTransaction(db, "readwrite", async (changes) => {
+                // Read page by page from the head of the queue: failed changes
+                // (waiting for the user) and those this browser cannot open are
+                // skipped, the tail is never read.
+                const batch = [];
+                let after = null;
+                while (batch.length < limit) {
+                    const range = after === null ? null : IDBKeyRange.lowerBound(after, true);
+                    const page = await requestResult(changes.index("seq").getAll(range, limit));
+                    batch.push(
+                        ...page.filter((change) => change.status === PENDING && keyring.canOpen(change.sealed))
+                    );
+                    if (page.length < limit) {
+                        break;
+                    }
+                    after = page.at(-1).seq;
                 }
-                after = page.at(-1).seq;
-            }
-            batch.splice(limit);
-            const marked = batch.filter((change) => !change.sent);
-            for (const change of marked) {
-                change.sent = true;
-                changes.put(change);
-            }
-            return { batch, put: marked, remove: [] };
+                batch.splice(limit);
+                const marked = new Set();
+                for (const change of batch) {
+                    if (!change.sent) {
+                        change.sent = true;
+                        changes.put(change);
+                        marked.add(change.uuid);
+                    }
+                }
+                return { batch, marked };
+            });
+            const opened = await this._openAll(keyring, batch);
+            return { batch: opened, put: opened.filter((change) => marked.has(change.uuid)), remove: [] };
         });
     }
 
@@ -487,14 +617,27 @@ export class OutboxStore {
      * @returns {Promise<{ applied: Object[], resolvedIds: Object<number, number>, put: Object[], remove: string[] }>}
      */
     async settle(results) {
-        const db = await this.database();
-        return inTransaction(db, "readwrite", async (changes, meta) => {
+        const keyring = await this.keyring();
+        return this.exclusive(async () => {
+            const db = await this.database();
             // Only the answered changes are read, unless a creation was applied:
             // then the others may point to its local id.
-            const answered = await Promise.all(
-                results.map((result) => requestResult(changes.get(result.uuid)))
+            const [answered, others, known] = await inTransaction(db, "readonly", async (changes, meta) => {
+                const answered = await Promise.all(
+                    results.map((result) => requestResult(changes.get(result.uuid)))
+                );
+                const appliedCreation = results.some(
+                    (result, index) => result.status === "applied" && answered[index]?.operation === CREATE
+                );
+                return Promise.all([
+                    answered,
+                    appliedCreation ? requestResult(changes.getAll()) : [],
+                    readMeta(meta, RESOLVED_IDS_KEY, {}),
+                ]);
+            });
+            const byUuid = new Map(
+                (await this._openAll(keyring, answered.filter(Boolean))).map((change) => [change.uuid, change])
             );
-            const byUuid = new Map(answered.filter(Boolean).map((change) => [change.uuid, change]));
             const applied = [];
             const updated = new Map();
             const newlyResolved = {};
@@ -504,7 +647,6 @@ export class OutboxStore {
                     continue; // discarded meanwhile
                 }
                 if (result.status === "applied") {
-                    changes.delete(change.uuid);
                     byUuid.delete(change.uuid);
                     applied.push({
                         ...change,
@@ -525,9 +667,11 @@ export class OutboxStore {
                     updated.set(change.uuid, settled);
                 }
             }
+            const appliedUuids = new Set(applied.map((change) => change.uuid));
+            let resolvedIds = null;
             if (Object.keys(newlyResolved).length) {
-                // read after the deletions above: the applied changes are gone
-                for (const change of await requestResult(changes.getAll())) {
+                const remaining = others.filter((change) => !appliedUuids.has(change.uuid));
+                for (const change of await this._openAll(keyring, remaining)) {
                     byUuid.set(change.uuid, updated.get(change.uuid) || change);
                 }
                 for (const change of byUuid.values()) {
@@ -536,18 +680,23 @@ export class OutboxStore {
                         updated.set(change.uuid, resolved);
                     }
                 }
-                const known = await readMeta(meta, RESOLVED_IDS_KEY, {});
-                const resolvedIds = Object.fromEntries(
+                resolvedIds = Object.fromEntries(
                     Object.entries({ ...known, ...newlyResolved }).slice(-RESOLVED_IDS_KEPT)
                 );
-                meta.put({ key: RESOLVED_IDS_KEY, value: resolvedIds });
             }
-            updated.forEach((change) => changes.put(change));
+            const sealed = await Promise.all([...updated.values()].map((change) => sealChange(keyring, change)));
+            await inTransaction(db, "readwrite", async (changes, meta) => {
+                appliedUuids.forEach((uuid) => changes.delete(uuid));
+                sealed.forEach((change) => changes.put(change));
+                if (resolvedIds) {
+                    meta.put({ key: RESOLVED_IDS_KEY, value: resolvedIds });
+                }
+            });
             return {
                 applied,
                 resolvedIds: newlyResolved,
                 put: [...updated.values()],
-                remove: applied.map((change) => change.uuid),
+                remove: [...appliedUuids],
             };
         });
     }
@@ -594,8 +743,8 @@ export class OutboxStore {
  * interface (`changes`, in queue order).
  */
 export const offlineOutboxService = {
-    dependencies: ["offline_config", "offline_read_cache"],
-    start(env, { offline_config: config, offline_read_cache: readCache }) {
+    dependencies: ["offline_config", "offline_key", "offline_read_cache"],
+    start(env, { offline_config: config, offline_key: keys, offline_read_cache: readCache }) {
         const state = reactive({
             /**
              * The queue, in order; replaced as a whole on each change, its
@@ -616,7 +765,7 @@ export const offlineOutboxService = {
             return makeDisabledOutbox(state);
         }
         const name = outboxDatabaseName(session.db, user.userId);
-        const store = new OutboxStore(name);
+        const store = new OutboxStore(name, keys.ready);
         const channel = new BroadcastChannel(name);
         /** Other tabs read the outbox again; once for a burst of changes (it costs each change a message otherwise). */
         const tellOtherTabs = batched(
@@ -721,8 +870,10 @@ export const offlineOutboxService = {
         }
 
         async function refresh() {
-            const [changes, resolvedIds, models] = await Promise.all([
-                store.all(),
+            // The changes first: opening them waits for the key, and what is read
+            // before would be stale by then.
+            const changes = await store.all();
+            const [resolvedIds, models] = await Promise.all([
                 store.resolvedIds(),
                 store.modelsWithDefaults(),
             ]);
@@ -801,9 +952,14 @@ export const offlineOutboxService = {
             isRefreshing = false;
         };
 
-        const ready = refresh().catch((error) =>
-            console.error("offline_mode: cannot read the outbox", error)
-        );
+        const ready = refresh()
+            .then(() => store.sealAgainWithCurrentKey())
+            .catch((error) =>
+                error instanceof OutboxLockedError
+                    ? console.warn("offline_mode: the outbox stays closed:", error.message)
+                    : // e.g. deleted meanwhile by a logout in another tab
+                      console.warn("offline_mode: cannot read the outbox", error)
+            );
 
         const outbox = {
             state,

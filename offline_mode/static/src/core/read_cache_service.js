@@ -14,6 +14,15 @@ import {
     viewTag,
     withoutScope,
 } from "./cache_key";
+import {
+    entryName,
+    openEntry,
+    openNames,
+    openSearches,
+    sealEntries,
+    sealNames,
+    sealSearch,
+} from "./crypto/read_cache_sealing";
 import { isQuotaError, offlineDatabaseName, ReadCacheStore } from "./indexed_db_store";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -71,8 +80,8 @@ const sendToServer = (url, params, settings = {}) => rpc._rpcWithoutReadCache(ur
  * tabs write to the same database (see indexed_db_store.js).
  */
 export const offlineReadCacheService = {
-    dependencies: ["offline_config", "offline_connectivity"],
-    start(env, { offline_config: config, offline_connectivity: connectivity }) {
+    dependencies: ["offline_config", "offline_connectivity", "offline_key"],
+    start(env, { offline_config: config, offline_connectivity: connectivity, offline_key: keys }) {
         /** tag → whether some answer carrying it is stored (see cache_key.js) */
         const availability = reactive({});
         if (!config.enabled) {
@@ -81,6 +90,18 @@ export const offlineReadCacheService = {
         }
 
         const store = new ReadCacheStore(offlineDatabaseName(session.db, user.userId));
+        /**
+         * Answers, names and searches are stored sealed with the user's key
+         * (crypto/read_cache_sealing.js); without it (locked) none is stored nor served.
+         */
+        const keyring = keys.ready;
+        async function sealed(transform, ...args) {
+            const unlocked = await keyring;
+            if (!unlocked) {
+                throw new Error("offline_mode: the offline data of this user is locked");
+            }
+            return transform(unlocked, ...args);
+        }
         const maxAgeMs = config.cache_expiry_days > 0 ? config.cache_expiry_days * DAY_MS : 0;
         const capBytes = config.storage_cap_mb * 1024 * 1024;
         /** Actions whose "Data caching" is off, learnt from their loading. */
@@ -225,18 +246,20 @@ export const offlineReadCacheService = {
             pendingNames.clear();
             if (names.length) {
                 await ready;
-                await store
-                    .putNames(names)
+                await sealed(sealNames, names)
+                    .then((rows) => store.putNames(rows))
                     .catch((error) => console.warn("offline_mode: could not store record names", error));
             }
-            const entries = [...pendingWrites.values()];
+            const answers = [...pendingWrites.values()];
             pendingWrites.clear();
-            if (!entries.length) {
+            if (!answers.length) {
                 return;
             }
             await ready;
+            let entries;
             let usage;
             try {
+                entries = await sealed(sealEntries, answers);
                 usage = await store.putEntries(entries);
             } catch (error) {
                 if (!isQuotaError(error)) {
@@ -264,13 +287,18 @@ export const offlineReadCacheService = {
         async function serve(url, key) {
             await ready;
             let json = pendingWrites.get(key)?.json;
-            if (json === undefined) {
-                json = await store.getJson(key, { maxAgeMs }).catch(() => undefined);
+            const unlocked = await keyring;
+            const name = unlocked && (await entryName(unlocked, key));
+            if (json === undefined && name) {
+                const stored = await store.getJson(name, { maxAgeMs }).catch(() => undefined);
+                json = stored && (await openEntry(unlocked, name, stored))?.json;
             }
             if (json === undefined) {
                 throw new NotAvailableOfflineError(url);
             }
-            store.touch([key]).catch(() => {});
+            if (name) {
+                store.touch([name]).catch(() => {});
+            }
             return JSON.parse(json);
         }
 
@@ -354,8 +382,13 @@ export const offlineReadCacheService = {
              */
             async formReadRequest(actionId, model) {
                 await ready;
-                for (const key of await store.keysWithTag(viewTag(actionId, "form"), 100)) {
-                    const [url, params] = JSON.parse(key);
+                const unlocked = await keyring;
+                for (const name of unlocked ? await store.keysWithTag(viewTag(actionId, "form"), 100) : []) {
+                    const entry = await openEntry(unlocked, name, await store.getJson(name));
+                    if (!entry) {
+                        continue;
+                    }
+                    const [url, params] = JSON.parse(entry.key);
                     if (params.model === model && params.method === "web_read" && params.args?.[0]?.length === 1) {
                         return { url, params };
                     }
@@ -405,7 +438,8 @@ export const offlineReadCacheService = {
             async namesOf(model) {
                 await ready;
                 const known = new Map();
-                for (const { id, name } of await store.namesOf(model).catch(() => [])) {
+                const stored = store.namesOf(model).then((rows) => sealed(openNames, model, rows));
+                for (const { id, name } of await stored.catch(() => [])) {
                     known.set(id, name);
                 }
                 for (const entry of pendingNames.values()) {
@@ -420,8 +454,11 @@ export const offlineReadCacheService = {
             unpin: (tag) => ready.then(() => store.unpin(tag)),
             usage: () => ready.then(() => store.usage()),
             rememberSearch: (search) =>
-                ready.then(() => store.saveSearch({ ...search, usedAt: Date.now() }, SEARCHES_PER_ACTION)),
-            searchesFor: (actionId) => ready.then(() => store.searchesFor(actionId)),
+                ready
+                    .then(() => sealed(sealSearch, { ...search, usedAt: Date.now() }))
+                    .then((row) => store.saveSearch(row, SEARCHES_PER_ACTION)),
+            searchesFor: (actionId) =>
+                ready.then(() => store.searchesFor(actionId)).then((rows) => sealed(openSearches, rows)),
             /** Deletes everything this user stored in this browser (logout). */
             async deleteAllData() {
                 activeReadCache = null;

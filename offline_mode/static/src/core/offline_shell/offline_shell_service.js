@@ -23,7 +23,8 @@ export function shellBytesKey(odooDatabase, userId) {
  * (static/service_worker/offline_shell.js). This service:
  * - tells the worker who is logged in and, after an online start, which files
  *   the page loaded (those loaded before the worker controlled the page are
- *   kept that way);
+ *   kept that way), once this user's key is stored (the worker seals the page
+ *   with it, see core/crypto/);
  * - after an offline start (the worker served the kept page), puts the client
  *   offline at once;
  * - deletes this user's shell on a hard refresh and at logout;
@@ -32,8 +33,8 @@ export function shellBytesKey(odooDatabase, userId) {
  * - remembers the size of the shell, which counts in the storage cap.
  */
 export const offlineShellService = {
-    dependencies: ["offline_config", "offline_connectivity"],
-    start(env, { offline_config: config, offline_connectivity: connectivity }) {
+    dependencies: ["offline_config", "offline_connectivity", "offline_key"],
+    start(env, { offline_config: config, offline_connectivity: connectivity, offline_key: keys }) {
         const state = reactive({ persisted: null });
         const worker = browser.navigator.serviceWorker;
         const cacheName = offlineShellCacheName(session.db, user.userId);
@@ -77,9 +78,12 @@ export const offlineShellService = {
             if (session.offline_mode_hard_reload) {
                 caches.delete(cacheName).finally(() => tellWorker({ user: `${session.db}:${user.userId}` }));
             } else if (!session.offline_mode_started_offline) {
-                env.bus.addEventListener("WEB_CLIENT_READY", () => browser.setTimeout(keepWhatWasLoaded, KEEP_DELAY_MS), {
-                    once: true,
-                });
+                const loaded = new Promise((resolve) =>
+                    env.bus.addEventListener("WEB_CLIENT_READY", () => browser.setTimeout(resolve, KEEP_DELAY_MS), {
+                        once: true,
+                    })
+                );
+                Promise.all([loaded, keys.ready]).then(([, keyring]) => keyring && keepWhatWasLoaded());
             }
             rememberShellBytes().catch((error) => console.warn("offline_mode: shell size unknown", error));
         }
