@@ -48,7 +48,6 @@ import { browser } from "@web/core/browser/browser";
 import { _t } from "@web/core/l10n/translation";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
-import { batched } from "@web/core/utils/timing";
 import { session } from "@web/session";
 import { formTag } from "./cache_key";
 import {
@@ -70,8 +69,6 @@ const SCHEMA_VERSION = 1;
 const COUNTER_KEY = "counter";
 const RESOLVED_IDS_KEY = "resolvedIds";
 const MODELS_WITH_DEFAULTS_KEY = "modelsWithDefaults";
-/** Other tabs learn of this tab's changes at most this late. */
-const OTHER_TABS_DELAY_MS = 30;
 /** Pins of cached forms wait for a pause of this long in the changes. */
 const PIN_DELAY_MS = 1000;
 /** Real ids of records created offline are remembered for the last this many. */
@@ -767,11 +764,6 @@ export const offlineOutboxService = {
         const name = outboxDatabaseName(session.db, user.userId);
         const store = new OutboxStore(name, keys.ready);
         const channel = new BroadcastChannel(name);
-        /** Other tabs read the outbox again; once for a burst of changes (it costs each change a message otherwise). */
-        const tellOtherTabs = batched(
-            () => channel.postMessage({ type: "changed" }),
-            () => new Promise((resolve) => browser.setTimeout(resolve, OTHER_TABS_DELAY_MS))
-        );
         /** "model,resId" → its changes in order, and local id → creation: lookups for every view */
         let changesByRecord = new Map();
         let creations = new Map();
@@ -892,7 +884,7 @@ export const offlineOutboxService = {
                 return;
             }
             const touched = remove.length || !appendOrReplace(put) ? rebuild(put, remove) : put;
-            tellOtherTabs();
+            channel.postMessage({ type: "changed" });
             for (const { model, resId } of touched) {
                 if (!isLocalId(resId)) {
                     recordsToCheck.set(`${model},${resId}`, formTag(model, resId));
