@@ -7,6 +7,7 @@ import {
     makeMockEnv,
     models,
     mountView,
+    onRpc,
     webModels,
 } from "@web/../tests/web_test_helpers";
 import { registry } from "@web/core/registry";
@@ -52,6 +53,8 @@ registry.category("views").add("app_kanban", { ...kanbanView, Renderer: AppKanba
 
 async function queueEditOfAzure() {
     setupOfflineMode({ online: true });
+    // The change stays queued: its sync is never answered.
+    onRpc("/offline_mode/sync", () => new Promise(() => {}));
     await makeMockEnv();
     await getService("offline_outbox").add({
         model: "partner",

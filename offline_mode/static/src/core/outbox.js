@@ -50,6 +50,7 @@ import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { session } from "@web/session";
 import { formTag } from "./cache_key";
+import { tabsChannel } from "./tabs_channel";
 import {
     ARCHIVE,
     CONFLICT,
@@ -763,7 +764,7 @@ export const offlineOutboxService = {
         }
         const name = outboxDatabaseName(session.db, user.userId);
         const store = new OutboxStore(name, keys.ready);
-        const channel = new BroadcastChannel(name);
+        const channel = tabsChannel(name);
         /** "model,resId" → its changes in order, and local id → creation: lookups for every view */
         let changesByRecord = new Map();
         let creations = new Map();
@@ -884,7 +885,7 @@ export const offlineOutboxService = {
                 return;
             }
             const touched = remove.length || !appendOrReplace(put) ? rebuild(put, remove) : put;
-            channel.postMessage({ type: "changed" });
+            channel.post({ type: "changed" });
             for (const { model, resId } of touched) {
                 if (!isLocalId(resId)) {
                     recordsToCheck.set(`${model},${resId}`, formTag(model, resId));
@@ -928,8 +929,8 @@ export const offlineOutboxService = {
         // Another tab changed the outbox: read it again (once for a burst of changes).
         let isRefreshing = false;
         let refreshAgain = false;
-        channel.onmessage = async ({ data }) => {
-            if (data?.type !== "changed") {
+        channel.listen(async (message) => {
+            if (message.type !== "changed") {
                 return;
             }
             if (isRefreshing) {
@@ -942,7 +943,7 @@ export const offlineOutboxService = {
                 await refresh();
             } while (refreshAgain);
             isRefreshing = false;
-        };
+        });
 
         const ready = refresh()
             .then(() => store.sealAgainWithCurrentKey())
@@ -1044,7 +1045,7 @@ export const offlineOutboxService = {
                 if (!state.modelsWithDefaults.has(model)) {
                     await store.addModelWithDefaults(model);
                     state.modelsWithDefaults.add(model);
-                    channel.postMessage({ type: "changed" });
+                    channel.post({ type: "changed" });
                 }
             },
 

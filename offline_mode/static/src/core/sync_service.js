@@ -39,6 +39,7 @@ import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
 import { session } from "@web/session";
 import { MissingCreationError, newUuid, toSyncPayload } from "./offline_change";
+import { tabsChannel } from "./tabs_channel";
 
 export const SYNC_URL = "/offline_mode/sync";
 /** Waits between failed attempts; the last one repeats. */
@@ -103,7 +104,7 @@ export const offlineSyncService = {
             return { state };
         }
         const lockName = syncLockName();
-        const channel = new BroadcastChannel(lockName);
+        const channel = tabsChannel(lockName);
         let running = null;
         let followUp = null;
         let attempt = 0;
@@ -155,7 +156,7 @@ export const offlineSyncService = {
                 const uuids = batch.map((change) => change.uuid);
                 state.inFlight = uuids;
                 state.total = Math.max(state.total, state.done + outbox.state.pendingCount);
-                channel.postMessage({ type: "sending", uuids, done: state.done, total: state.total });
+                channel.post({ type: "sending", uuids, done: state.done, total: state.total });
                 const { payloads, refused } = payloadsOf(batch);
                 let results = refused;
                 if (payloads.length) {
@@ -188,7 +189,7 @@ export const offlineSyncService = {
                     records: applied.map(({ model, resId }) => ({ model, resId })),
                     resolvedIds,
                 };
-                channel.postMessage({ type: "synced", ...synced });
+                channel.post({ type: "synced", ...synced });
                 env.bus.trigger("OFFLINE_MODE:SYNCED", synced);
                 const answered = new Set(results.map((result) => result.uuid));
                 if (!uuids.every((uuid) => answered.has(uuid))) {
@@ -226,7 +227,7 @@ export const offlineSyncService = {
                 } finally {
                     state.isSyncing = false;
                     state.inFlight = [];
-                    channel.postMessage({ type: "idle" });
+                    channel.post({ type: "idle" });
                 }
             });
         }
@@ -250,19 +251,19 @@ export const offlineSyncService = {
             return followUp;
         }
 
-        channel.onmessage = ({ data }) => {
-            if (data?.type === "sending") {
+        channel.listen((message) => {
+            if (message.type === "sending") {
                 state.isSyncing = true;
-                state.inFlight = data.uuids;
-                state.done = data.done;
-                state.total = data.total;
-            } else if (data?.type === "idle") {
+                state.inFlight = message.uuids;
+                state.done = message.done;
+                state.total = message.total;
+            } else if (message.type === "idle") {
                 state.isSyncing = false;
                 state.inFlight = [];
-            } else if (data?.type === "synced") {
-                outbox.refresh().then(() => env.bus.trigger("OFFLINE_MODE:SYNCED", data));
+            } else if (message.type === "synced") {
+                outbox.refresh().then(() => env.bus.trigger("OFFLINE_MODE:SYNCED", message));
             }
-        };
+        });
         env.bus.addEventListener("OFFLINE_MODE:CONNECTIVITY_CHANGED", ({ detail }) => {
             if (detail.isOnline) {
                 attempt = 0;
