@@ -26,7 +26,12 @@ sys.path.insert(0, str(REPO))
 
 from tests.support.jsonrpc import WebSession  # noqa: E402
 from tests.support.odoo_server import (  # noqa: E402
-    DB_USER, ODOO_DIR, OdooServer, copy_database, create_database, drop_database,
+    DB_USER,
+    ODOO_DIR,
+    OdooServer,
+    copy_database,
+    create_database,
+    drop_database,
 )
 
 WRITES = 1000
@@ -89,8 +94,8 @@ def time_web_save(client, partner_ids, label):
 
 def time_orm(database, partner_ids, label):
     """The same writes in this process, in one transaction, as the same user."""
-    from odoo import api  # noqa: PLC0415
-    from odoo.modules.registry import Registry  # noqa: PLC0415
+    from odoo import api
+    from odoo.modules.registry import Registry
 
     registry = Registry(database)
     writes = writes_for(partner_ids, label)
@@ -99,7 +104,7 @@ def time_orm(database, partner_ids, label):
         uid = env["res.users"].search([("login", "=", LOGIN)]).id
         partners = api.Environment(cr, uid, {})["res.partner"].browse(partner_ids)
         started = time.perf_counter()
-        for partner, (_, values) in zip(partners, writes):
+        for partner, (_, values) in zip(partners, writes, strict=True):
             partner.write(values)
         env.flush_all()
         cr.commit()
@@ -113,7 +118,7 @@ def main():
     parser.add_argument("--template", help="copy this database (with offline_mode installed) instead of installing")
     args = parser.parse_args()
 
-    import odoo  # noqa: PLC0415
+    import odoo
     database = f"offline_mode_bench_{os.getpid()}"
     odoo.tools.config.parse_config([
         f"--addons-path={ODOO_DIR / 'addons'},{ODOO_DIR / 'odoo' / 'addons'},{REPO}",
@@ -149,7 +154,7 @@ def main():
     finally:
         if server:
             stop_server(server, keep_log=not succeeded)
-        from odoo.modules.registry import Registry  # noqa: PLC0415
+        from odoo.modules.registry import Registry
         Registry.delete(database)  # the ORM's connections to it, before it is dropped
         odoo.sql_db.close_db(database)
         drop_database(database)

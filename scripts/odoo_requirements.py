@@ -15,10 +15,12 @@ MIN_PYTHON = (3, 12)
 def main(path):
     version = max(sys.version_info[:2], MIN_PYTHON)
     environment = {
-        "python_version": "%d.%d" % version,
-        "python_full_version": "%d.%d.0" % version,
+        "python_version": "{}.{}".format(*version),
+        "python_full_version": "{}.{}.0".format(*version),
     }
-    for line in open(path, encoding="utf-8"):
+    with open(path, encoding="utf-8") as requirements:
+        lines = requirements.readlines()
+    for line in lines:
         line = line.split("#", 1)[0].strip()
         if not line:
             continue

@@ -1,4 +1,5 @@
 """Crashes and bad networks during sync: nothing lost, nothing applied twice."""
+import contextlib
 import os
 import threading
 import time
@@ -118,10 +119,8 @@ def test_slow_flaky_network_still_drains_the_queue_exactly_once(server, make_use
 
 
 def _try(call, *args):
-    try:
+    with contextlib.suppress(requests.ConnectionError, requests.Timeout):
         call(*args)
-    except (requests.ConnectionError, requests.Timeout):
-        pass
 
 
 @pytest.fixture

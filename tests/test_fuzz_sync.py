@@ -9,7 +9,8 @@ and the database stays consistent with the ledger.
 import json
 import string
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 EXAMPLES = 1000
 STATUSES = {"applied", "conflict", "rejected"}
@@ -144,7 +145,7 @@ def test_hostile_payloads_get_structured_answers_and_keep_the_database_consisten
         results = body["result"]["results"]
         assert len(results) == len(payload["changes"])
         tried["changes"] += len(results)
-        for sent, result in zip(payload["changes"], results):
+        for sent, result in zip(payload["changes"], results, strict=True):
             _check_result(sent, result)
 
     send()

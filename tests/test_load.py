@@ -87,7 +87,7 @@ def test_twenty_clients_on_two_servers_lose_and_duplicate_nothing(
             batch = changes[start:start + BATCH]
             if number % SENT_TO_BOTH_EVERY == 0:
                 with ThreadPoolExecutor(2) as both:
-                    first, second = both.map(lambda session: _send(session, batch), routes[c])
+                    first, second = both.map(lambda session, batch=batch: _send(session, batch), routes[c])
                 results += first
                 duplicates.append((first, second))
             else:
@@ -102,7 +102,7 @@ def test_twenty_clients_on_two_servers_lose_and_duplicate_nothing(
     total = conflicts = sent_twice = 0
     for c, (changes, results, duplicates) in enumerate(outcomes):
         assert [r["uuid"] for r in results] == [change["uuid"] for change in changes]
-        for change, result in zip(changes, results):
+        for change, result in zip(changes, results, strict=True):
             total += 1
             if change["model"] == "res.partner":
                 assert result["status"] == "applied", result
@@ -112,7 +112,7 @@ def test_twenty_clients_on_two_servers_lose_and_duplicate_nothing(
         # A batch both servers answered: the same outcome from each; an applied change
         # was applied by one of them, the other answered it as a replay.
         for first, second in duplicates:
-            for one, other in zip(first, second):
+            for one, other in zip(first, second, strict=True):
                 sent_twice += 1
                 assert (one["status"], one["res_id"]) == (other["status"], other["res_id"]), (one, other)
                 if one["status"] == "applied":

@@ -264,7 +264,7 @@ def test_new_bundles_replace_the_kept_ones_after_an_upgrade(server, admin, brows
     try:
         tab.reload()
         deadline = time.monotonic() + 30
-        while set((index := _shell_index(tab, server.database, admin.uid))["versioned"]) == before:
+        while set(_shell_index(tab, server.database, admin.uid)["versioned"]) == before:
             assert time.monotonic() < deadline, "the kept shell still lists the old bundles"
             time.sleep(0.3)
         after = set(_wait_for_shell(tab, server.database, admin.uid)["versioned"])

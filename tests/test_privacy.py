@@ -14,8 +14,15 @@ import pytest
 
 from support.browser import Browser
 from support.offline_data import (
-    UNLOCK_PAGE_SHOWN, block_sync, browser_storage, cache_names, databases, files_holding, sign_in,
-    unblock_sync, unlock,
+    UNLOCK_PAGE_SHOWN,
+    block_sync,
+    browser_storage,
+    cache_names,
+    databases,
+    files_holding,
+    sign_in,
+    unblock_sync,
+    unlock,
 )
 
 SYNC_TIMEOUT = 60

@@ -1,7 +1,8 @@
 from odoo import http
-from odoo.addons.web.controllers import webmanifest
 from odoo.http import request
 from odoo.tools import file_open
+
+from odoo.addons.web.controllers import webmanifest
 
 
 class OfflineModeController(http.Controller):

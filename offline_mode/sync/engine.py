@@ -41,7 +41,8 @@ the second run sees the uuid as a replay. So a change is never applied twice.
 import logging
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field as dataclass_field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 
 import psycopg2
 
@@ -50,13 +51,33 @@ from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, _as_validation_error
 
 from .change import (
-    ARCHIVE, CREATE, MAX_CHANGE_BYTES, UNARCHIVE, UNLINK, VIRTUAL_PREFIX,
-    check_request, echoed_uuid, is_record_id, parse_change, recorded_fields, uuid_of, virtual_uuid,
+    ARCHIVE,
+    CREATE,
+    MAX_CHANGE_BYTES,
+    UNARCHIVE,
+    UNLINK,
+    VIRTUAL_PREFIX,
+    check_request,
+    echoed_uuid,
+    is_record_id,
+    parse_change,
+    recorded_fields,
+    uuid_of,
+    virtual_uuid,
 )
 from .conflicts import find_conflicts
 from .errors import (
-    ACCESS_DENIED, APPLIED, BAD_REQUEST, CONFLICT, DEPENDENCY_FAILED, MISSING_RECORD,
-    REJECTED, UNSUPPORTED, VALIDATION, ChangeRejected, translate,
+    ACCESS_DENIED,
+    APPLIED,
+    BAD_REQUEST,
+    CONFLICT,
+    DEPENDENCY_FAILED,
+    MISSING_RECORD,
+    REJECTED,
+    UNSUPPORTED,
+    VALIDATION,
+    ChangeRejected,
+    translate,
 )
 from .values import prepare_values
 
@@ -421,7 +442,7 @@ class _Batch:
                 self._record(entry_and_row)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise
-        except Exception:
+        except Exception:  # noqa: BLE001 - whatever the database refused, the answer stands without its row
             _logger.warning("offline sync: change %r of user %s answered without a ledger entry",
                             row.get("uuid"), self.env.uid)
 

@@ -97,9 +97,8 @@ def _prepare_value(model, field, value, resolve):
     elif kind == "datetime":
         if not _parses(fields.Datetime.to_datetime, value):
             raise _wrong_type(model, field, value, model.env._("a UTC time written as YYYY-MM-DD HH:MM:SS"))
-    elif kind == "reference":
-        if not _is_reference(model.env, value):
-            raise _wrong_type(model, field, value, model.env._("a reference written as model,id"))
+    elif kind == "reference" and not _is_reference(model.env, value):
+        raise _wrong_type(model, field, value, model.env._("a reference written as model,id"))
     return value
 
 

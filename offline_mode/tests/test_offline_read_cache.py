@@ -17,8 +17,7 @@ import re
 import time
 from unittest.mock import patch
 
-from odoo.tests import HttpCase, tagged
-from odoo.tests import common
+from odoo.tests import HttpCase, common, tagged
 
 MARKER = "[offline_mode] "
 
@@ -119,7 +118,8 @@ class TestOfflineReadCache(HttpCase):
         self.start_offline_tour("/odoo/action-base.action_res_users", "offline_mode_hard_refresh")
 
     def test_files_opened_online_open_offline(self):
-        for name, content in (("offline_mode_opened.txt", b"opened online"), ("offline_mode_never_opened.txt", b"never")):
+        files = (("offline_mode_opened.txt", b"opened online"), ("offline_mode_never_opened.txt", b"never"))
+        for name, content in files:
             self.env["ir.attachment"].create({"name": name, "raw": content, "mimetype": "text/plain"})
         self.start_offline_tour("/odoo/action-base.action_res_users", "offline_mode_files")
 

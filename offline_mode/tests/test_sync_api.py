@@ -49,7 +49,8 @@ class TestSyncApi(HttpCase):
         created, written, refused = answer["results"]
         self.assertEqual(created["status"], "applied")
         self.assertEqual(self.env["res.partner"].browse(created["res_id"]).name, "Synced over HTTP")
-        self.assertEqual(written, {"uuid": written["uuid"], "status": "applied", "res_id": self.partner.id, "replayed": False})
+        self.assertEqual(
+            written, {"uuid": written["uuid"], "status": "applied", "res_id": self.partner.id, "replayed": False})
         self.assertEqual(refused["error"]["code"], "bad_request")
         self.assertEqual(self.partner.function, "Purchaser")
 

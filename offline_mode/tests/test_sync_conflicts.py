@@ -112,7 +112,8 @@ class TestSyncConflicts(SyncCase):
         self.partner.category_id = self.tag_a
         for original in ([[self.tag_a.id, "A"]], [{"id": self.tag_a.id, "display_name": "A"}]):
             self.partner.category_id = self.tag_a
-            self.assertApplied(self.offline_write({"category_id": [[6, 0, [self.tag_b.id]]]}, {"category_id": original}))
+            self.assertApplied(
+                self.offline_write({"category_id": [[6, 0, [self.tag_b.id]]]}, {"category_id": original}))
 
     def test_x2many_changed_by_someone_else_conflicts(self):
         self.partner.category_id = self.tag_a

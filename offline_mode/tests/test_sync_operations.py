@@ -94,7 +94,8 @@ class TestSyncOperations(SyncCase):
         self.assertApplied(results[0])
         self.assertRejected(results[1], "validation", "recursive")
         self.assertApplied(results[2])
-        self.assertEqual((self.partner.ref, self.partner.function, self.partner.parent_id), ("before", "Buyer", child.browse()))
+        self.assertEqual(
+            (self.partner.ref, self.partner.function, self.partner.parent_id), ("before", "Buyer", child.browse()))
         self.assertEqual(child.ref, "after")
 
     def test_business_rule_gives_validation_with_odoos_message(self):

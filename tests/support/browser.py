@@ -42,7 +42,7 @@ class Browser:
                 break
             except requests.RequestException:  # not listening yet, or slow to answer on a loaded machine
                 if time.monotonic() > deadline:
-                    raise BrowserError("Chromium did not start")
+                    raise BrowserError("Chromium did not start") from None
                 time.sleep(0.2)
         self.service_workers = ServiceWorkers(self.port)
         self.tabs = []

@@ -3,6 +3,7 @@
 Each connection is delayed, and may be dropped before the request reaches the
 server (nothing happened) or after (the server did the work, the answer is lost).
 """
+import contextlib
 import itertools
 import random
 import socket
@@ -63,7 +64,5 @@ class FlakyProxy:
             pass
         finally:
             for sock in (source, target):
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass

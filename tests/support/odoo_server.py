@@ -13,9 +13,10 @@ import sys
 import time
 from pathlib import Path
 
-import odoo
 import psycopg2
 import requests
+
+import odoo
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 ODOO_DIR = Path(odoo.__file__).resolve().parents[1]
@@ -91,7 +92,7 @@ class OdooServer:
         self.process = None
 
     def start(self):
-        log = open(self.log_path, "ab")
+        log = open(self.log_path, "ab")  # noqa: SIM115 - the server writes to it for as long as it runs
         self.process = subprocess.Popen(
             _odoo_args(self.database, f"--http-port={self.port}", "--http-interface=127.0.0.1",
                        f"--workers={self.workers}", "--log-level=warn"),
