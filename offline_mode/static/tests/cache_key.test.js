@@ -1,5 +1,7 @@
 import { describe, expect, test } from "@odoo/hoot";
 import {
+    isBackgroundRequest,
+    isPartialRead,
     isReadRequest,
     isServableOffline,
     isStorableAnswer,
@@ -128,4 +130,35 @@ test("a server action run from a menu is kept when it opened a window action, un
     // The server action's own description is kept, but only its run makes the menu available.
     expect(isStorableAnswer("/web/action/load", { id: 20, type: "ir.actions.server" })).toBe(true);
     expect(readCacheTags("/web/action/load", { action_id: 20 }, null, { id: 20, type: "ir.actions.server" })).toEqual([]);
+});
+
+test("the activity and calendar views' reads are reads", () => {
+    for (const method of ["get_activity_data", "get_unusual_days"]) {
+        expect(isReadRequest(`/web/dataset/call_kw/crm.lead/${method}`, { method })).toBe(true);
+    }
+});
+
+test("what the chatter and the messaging menu read is kept, and fails offline without telling the user", () => {
+    for (const route of ["/mail/action", "/mail/data", "/mail/thread/data", "/mail/thread/messages"]) {
+        expect(isReadRequest(route, {})).toBe(true);
+        expect(isBackgroundRequest(route, {})).toBe(true);
+    }
+    expect(isReadRequest("/mail/message/post", {})).toBe(false);
+    expect(isBackgroundRequest("/mail/message/post", {})).toBe(false);
+    expect(isBackgroundRequest(WEB_READ, {})).toBe(false);
+    expect(isBackgroundRequest("/web/dataset/call_kw/res.partner/autocomplete", { silent: true })).toBe(true);
+});
+
+test("a record's messages read again after the last one use the key of the first read, which alone is stored", () => {
+    const messages = { thread_id: 7, thread_model: "res.partner", limit: 30 };
+    expect(readCacheKey("/mail/thread/messages", { ...messages, after: 41 })).toBe(
+        readCacheKey("/mail/thread/messages", messages)
+    );
+    expect(readCacheKey("/mail/thread/messages", { ...messages, thread_id: 8 })).not.toBe(
+        readCacheKey("/mail/thread/messages", messages)
+    );
+    expect(isPartialRead("/mail/thread/messages", messages)).toBe(false);
+    expect(isPartialRead("/mail/thread/messages", { ...messages, after: 41 })).toBe(true);
+    expect(isPartialRead("/mail/thread/messages", { ...messages, before: 12 })).toBe(true);
+    expect(isPartialRead(WEB_READ, { after: 1 })).toBe(false);
 });

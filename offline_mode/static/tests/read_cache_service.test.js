@@ -255,3 +255,32 @@ async function waitUntil(asyncPredicate) {
         await new Promise((resolve) => setTimeout(resolve, 20));
     }
 }
+
+test("the chatter reopened offline gets the messages it read online; newer-only reads are not stored", async () => {
+    const full = { messages: [41, 40], data: {} };
+    onRpc("/mail/thread/messages", ({ after }) => (after ? { messages: [], data: {} } : full));
+    await makeMockEnv();
+    const thread = { thread_id: 7, thread_model: "res.partner", limit: 30 };
+    await rpc("/mail/thread/messages", thread);
+    await rpc("/mail/thread/messages", { ...thread, after: 41 });
+    await getService("offline_read_cache").flush();
+    await goOffline();
+    expect(await rpc("/mail/thread/messages", { ...thread, after: 41 })).toEqual(full);
+});
+
+test("offline, the failures of requests the client makes on its own are marked as such", async () => {
+    await makeMockEnv();
+    await goOffline();
+    const background = await rpc("/mail/action", { init_messaging: {} }).catch((error) => error);
+    expect(background).toBeInstanceOf(NotAvailableOfflineError);
+    expect(background.offlineBackground).toBe(true);
+    const silentCall = await rpc(
+        "/web/dataset/call_kw/res.partner/autocomplete",
+        { model: "res.partner", method: "autocomplete", args: ["azure"], kwargs: {} },
+        { silent: true }
+    ).catch((error) => error);
+    expect(silentCall).toBeInstanceOf(ConnectionLostError);
+    expect(silentCall.offlineBackground).toBe(true);
+    const userRead = await webRead(8).catch((error) => error);
+    expect(userRead.offlineBackground).toBe(undefined);
+});

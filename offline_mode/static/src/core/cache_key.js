@@ -6,8 +6,22 @@
  * record opened from a list and from a URL hit the same entry.
  */
 
+/**
+ * What the chatter and the messaging menu read on their own when a form or the
+ * client opens (messages, followers, activities in the systray): never on a
+ * user's click, so failing offline tells the user nothing.
+ */
+const MAIL_READ_ROUTES = new Set(["/mail/action", "/mail/data", "/mail/thread/data", "/mail/thread/messages"]);
+
 /** Routes whose answer only depends on their parameters and the user. */
-const READ_ROUTES = new Set(["/web/action/load", "/web/action/load_breadcrumbs"]);
+const READ_ROUTES = new Set(["/web/action/load", "/web/action/load_breadcrumbs", ...MAIL_READ_ROUTES]);
+
+/**
+ * The chatter reopening a record it showed before asks only for the messages
+ * newer than the last it has: offline, the messages it read the first time
+ * answer (it leaves out those it has), so `after` is not part of the key.
+ */
+const MESSAGES_ROUTE = "/mail/thread/messages";
 
 /** Runs a server action; from a menu, it returns the window action to open (CRM's pipeline). */
 const RUN_ROUTE = "/web/action/run";
@@ -25,8 +39,10 @@ export const READ_METHODS = new Set([
     "default_get",
     "display_name_for",
     "fields_get",
+    "get_activity_data",
     "get_formview_action",
     "get_formview_id",
+    "get_unusual_days",
     "get_views",
     "has_access",
     "has_group",
@@ -162,6 +178,29 @@ export function isMenuServerActionRun(url, params) {
 }
 
 /**
+ * Whether a request is made by the client on its own (the chatter, the
+ * messaging menu, "silent" calls such as company autocompletion) rather than
+ * for something the user clicked: offline, its failure is not told to the user.
+ *
+ * @param {string} url
+ * @param {{ silent?: boolean }} [settings] the rpc settings
+ */
+export function isBackgroundRequest(url, settings) {
+    return Boolean(settings?.silent) || MAIL_READ_ROUTES.has(url);
+}
+
+/**
+ * Whether the chatter's request reads the whole of a record's recent messages
+ * (not only those after or before one): only those are stored, see MESSAGES_ROUTE.
+ *
+ * @param {string} url
+ * @param {Object} params
+ */
+export function isPartialRead(url, params) {
+    return url === MESSAGES_ROUTE && (params?.after != null || params?.before != null || params?.around != null);
+}
+
+/**
  * Whether the answer of a request may be stored online and served offline.
  *
  * @param {string} url
@@ -181,6 +220,9 @@ export function isServableOffline(url, params) {
  */
 export function readCacheKey(url, params) {
     const normalized = { ...params };
+    if (url === MESSAGES_ROUTE) {
+        delete normalized.after;
+    }
     if (normalized.context) {
         normalized.context = contextWithout(normalized.context, VOLATILE_CONTEXT_KEYS);
     }

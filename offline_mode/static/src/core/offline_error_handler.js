@@ -22,7 +22,8 @@ function notifyOnce(env, message) {
  * Replaces Odoo's "Connection lost" notification while offline mode is on: the
  * "Working offline" systray item already says the server is out of reach. What
  * the user tried to open is either not stored in this browser, or needs the
- * server (saving, buttons): a short warning says which.
+ * server (saving, buttons): a short warning says which. Requests the client
+ * made on its own fail silently (see isBackgroundRequest).
  */
 export function offlineModeErrorHandler(env, error, originalError) {
     if (!(originalError instanceof ConnectionLostError) || !env.services.offline_config?.enabled) {
@@ -30,6 +31,10 @@ export function offlineModeErrorHandler(env, error, originalError) {
     }
     // Keeps the error service from logging it as an uncaught error.
     error.event?.preventDefault();
+    if (originalError.offlineBackground) {
+        // Not asked by the user (chatter, messaging menu): a toast would answer nothing they did.
+        return true;
+    }
     if (originalError instanceof NotAvailableOfflineError) {
         notifyOnce(env, notStoredText());
     } else {

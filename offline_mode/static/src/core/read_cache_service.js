@@ -7,6 +7,8 @@ import { patch } from "@web/core/utils/patch";
 import { session } from "@web/session";
 import {
     actionTag,
+    isBackgroundRequest,
+    isPartialRead,
     isServableOffline,
     isStorableAnswer,
     readCacheKey,
@@ -47,6 +49,23 @@ export class NotAvailableOfflineError extends ConnectionLostError {
         super(url);
         this.message = `"${url}" is not available offline: it was not stored in this browser.`;
     }
+}
+
+/**
+ * Marks the lost connection of a request the client made on its own (see
+ * isBackgroundRequest): the error handler then tells the user nothing.
+ *
+ * @param {Promise} request a promise of rpc, with its `abort`
+ */
+function markingBackgroundFailure(request) {
+    const marked = request.catch((error) => {
+        if (error instanceof ConnectionLostError) {
+            error.offlineBackground = true;
+        }
+        throw error;
+    });
+    marked.abort = request.abort;
+    return marked;
 }
 
 /**
@@ -214,7 +233,7 @@ export const offlineReadCacheService = {
                 learnActionCaching(answer);
             }
             const actionId = isAction ? answer?.id : scope?.action || params.kwargs?.options?.action_id;
-            if (actionsNotCached.has(actionId) || !isStorableAnswer(url, answer)) {
+            if (actionsNotCached.has(actionId) || isPartialRead(url, params) || !isStorableAnswer(url, answer)) {
                 return;
             }
             // Serialised now: the caller is free to change the answer once it has it.
@@ -302,8 +321,21 @@ export const offlineReadCacheService = {
             return JSON.parse(json);
         }
 
+        /** The action and view shown: what the chatter and the messaging menu read for. */
+        function shownScope() {
+            const controller = env.services.action?.currentController;
+            return controller?.action?.id ? { action: controller.action.id, view: controller.view?.type } : null;
+        }
+
         function handleRpc(url, params, settings) {
-            const { params: sentParams, scope } = withoutScope(params);
+            const request = readOrSend(url, params, settings);
+            return isBackgroundRequest(url, settings) ? markingBackgroundFailure(request) : request;
+        }
+
+        function readOrSend(url, params, settings) {
+            const { params: sentParams, scope: ownScope } = withoutScope(params);
+            // Stored under the action shown, so that its "Data caching" applies to them too.
+            const scope = ownScope || (isBackgroundRequest(url) ? shownScope() : null);
             if (!isServableOffline(url, sentParams)) {
                 const request = sendToServer(url, sentParams, settings);
                 // Buttons and server actions may return window actions to open.
