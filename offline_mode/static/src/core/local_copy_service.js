@@ -31,6 +31,8 @@ import { stableStringify } from "./cache_key";
 import { ARCHIVE, isLocalId, UNARCHIVE, UNLINK } from "./offline_change";
 import { namesInRecords, searchNames } from "./record_names";
 import { OutboxFullError } from "./outbox";
+import { NotAvailableOfflineError } from "./read_cache_service";
+import { serverShapedRecord } from "./server_shape";
 
 /** Names of records seen in answers, kept in memory for the last this many records of each model. */
 const NAMES_KEPT = 5000;
@@ -263,9 +265,40 @@ export const offlineLocalCopyService = {
                 );
             },
 
+            /**
+             * Offline, records of another model than the view's that were never
+             * read this way, but whose names are known, are answered with
+             * their name: what a relational field shows of a record chosen
+             * offline (a tag, a row linked to a many2many), read by the
+             * relational model with the field's specification.
+             */
+            async readOrName(model, ids, specification, readFromServer) {
+                try {
+                    return await readFromServer(ids);
+                } catch (error) {
+                    const viewModel = services.action.currentController?.props?.resModel;
+                    if (!(error instanceof NotAvailableOfflineError) || model === viewModel) {
+                        throw error;
+                    }
+                    const known = new Map((await readCache.namesOf(model)).map(({ id, name }) => [id, name]));
+                    for (const [id, name] of names.get(model) || []) {
+                        known.set(id, name);
+                    }
+                    if (!ids.every((id) => known.has(id))) {
+                        throw error;
+                    }
+                    const fields = fieldsOf(model) || {};
+                    return ids.map((id) =>
+                        serverShapedRecord(id, { display_name: known.get(id) }, fields, specification, fieldsOf)
+                    );
+                }
+            },
+
             async webRead(model, ids, kwargs, readFromServer) {
                 const serverIds = ids.filter((id) => !isLocalId(id));
-                const records = serverIds.length ? await readFromServer(serverIds) : [];
+                const records = serverIds.length
+                    ? await localCopy.readOrName(model, serverIds, kwargs.specification || {}, readFromServer)
+                    : [];
                 rememberNames(model, records);
                 const changes = changesOfModel(model);
                 if (!changes.length) {
