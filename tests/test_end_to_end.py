@@ -122,3 +122,75 @@ def test_two_tabs_offline_each_change_applied_exactly_once(server, admin, browse
                      "WHERE model = 'res.partner' AND res_id = ANY(%s) GROUP BY res_id ORDER BY res_id", [partners])
     assert [(row[0], row[1]) for row in ledger] == [(partner, 1) for partner in partners]
     report("End to end: two tabs offline, one change each: both applied, each exactly once")
+
+
+def _open_app_from_home_menu(tab, xmlid):
+    tab.click(".o_navbar_apps_menu button")
+    tab.click(f".o_app[data-menu-xmlid='{xmlid}']")
+
+
+def test_crm_menus_running_a_server_action_reopen_offline(server, admin, browser, log_dir, report):
+    """CRM's home entry and Sales → My Pipeline run a server action that returns the pipeline's
+    window action: opened online, both reopen the pipeline offline instead of being grayed out."""
+    tab = browser.new_tab(cookies=admin.http.cookies.get_dict())
+    tab.goto(f"{server.url}/odoo")
+    _open_app_from_home_menu(tab, "crm.crm_menu_root")
+    tab.wait_for(".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)")
+    cards_online = tab.evaluate("document.querySelectorAll('.o_kanban_record:not(.o_kanban_ghost)').length")
+    tab.click(".o_menu_sections [data-menu-xmlid='crm.crm_menu_sales']")
+    tab.click(".dropdown-item[data-menu-xmlid='crm.menu_crm_opportunities']")
+    tab.wait_for(".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)")
+    time.sleep(1)  # answers are written to the browser's storage in batches
+
+    tab.set_offline(True)
+    tab.wait_for(".o_offline_mode_systray", text="Working offline", timeout=10)
+    tab.click(".o_navbar_apps_menu button")
+    tab.wait_for(".o_app[data-menu-xmlid='crm.crm_menu_root']")
+    time.sleep(0.5)  # availability is looked up in the browser's storage
+    assert not tab.evaluate("document.querySelector(\".o_app[data-menu-xmlid='crm.crm_menu_root']\")"
+                            ".classList.contains('o_offline_unavailable')")
+    tab.click(".o_app[data-menu-xmlid='crm.crm_menu_root']")
+    tab.wait_for(".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)")
+    tab.click(".o_menu_sections [data-menu-xmlid='crm.crm_menu_sales']")
+    pipeline_menu = ".dropdown-item[data-menu-xmlid='crm.menu_crm_opportunities']"
+    tab.wait_for(pipeline_menu)
+    assert not tab.evaluate(f"document.querySelector({pipeline_menu!r}).classList.contains('o_offline_unavailable')")
+    tab.click(pipeline_menu)
+    tab.wait_for(".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)")
+    cards_offline = tab.evaluate("document.querySelectorAll('.o_kanban_record:not(.o_kanban_ghost)').length")
+    assert cards_offline == cards_online
+    assert not tab.evaluate("document.querySelector('.o_error_dialog')")
+    tab.screenshot(os.path.join(log_dir, "end_to_end_crm_pipeline_offline.png"))
+    report(f"End to end: CRM app and My Pipeline (server-action menus) reopened offline, {cards_offline} cards")
+
+
+def test_record_created_offline_is_listed_with_the_others(server, admin, browser, log_dir, report):
+    """Created offline, then back to the pipeline's list (which shows tags): the row is there,
+    shaped like the others, and no error dialog appears."""
+    name = f"Booth deal {uuid.uuid4().hex[:6]}"
+    tab = browser.new_tab(cookies=admin.http.cookies.get_dict())
+    tab.goto(f"{server.url}/odoo/action-crm.crm_lead_action_pipeline?view_type=list")
+    tab.wait_for(".o_list_view .o_data_row")
+    tab.click(".o_list_button_add")
+    tab.wait_for(".o_form_view .o_field_widget[name=name] textarea")
+    time.sleep(1)  # the new record's defaults are stored for offline creations
+    tab.click(".o_breadcrumb .o_back_button a, .breadcrumb-item a")
+    tab.wait_for(".o_list_view .o_data_row")
+    time.sleep(1)
+
+    tab.set_offline(True)
+    tab.wait_for(".o_offline_mode_systray", text="Working offline", timeout=10)
+    tab.click(".o_list_button_add")
+    tab.fill(".o_form_view .o_field_widget[name=name] textarea", name)
+    tab.click(".o_form_button_save")
+    tab.wait_for(".o_form_view .o_offline_mode_pending")
+    tab.click(".o_breadcrumb .o_back_button a, .breadcrumb-item a")
+    tab.wait_for(".o_list_view .o_data_row", text=name)
+    assert not tab.evaluate("document.querySelector('.o_error_dialog')")
+    assert not tab.exceptions, tab.exceptions
+    row = tab.evaluate(f"""[...document.querySelectorAll('.o_data_row')].find(row => row.textContent.includes({name!r}))
+        .querySelector('.o_data_cell[name=user_id]').textContent.trim()""")
+    assert row == "Mitchell Admin", row
+    tab.screenshot(os.path.join(log_dir, "end_to_end_created_offline_in_list.png"))
+    report("End to end: opportunity created offline, listed in the pipeline's list with the others "
+           "(tags, salesperson, stage; no error)")

@@ -55,9 +55,14 @@ describe("searching known names", () => {
         expect(searchNames(known, { name: "demo", domain: [["id", "not in", [6]]] })).toEqual([
             [8, "Demo Portal User"],
         ]);
-        expect(searchNames(known, { name: "demo", domain: [["share", "=", false]] })).toHaveLength(2);
+        expect(searchNames(known, { name: "demo", domain: [["share", "=", false]] })).toHaveLength(
+            2
+        );
         expect(
-            searchNames(known, { name: "demo", domain: ["&", ["id", "!=", 8], ["active", "=", true]] })
+            searchNames(known, {
+                name: "demo",
+                domain: ["&", ["id", "!=", 8], ["active", "=", true]],
+            })
         ).toHaveLength(2);
     });
 
@@ -69,7 +74,7 @@ describe("searching known names", () => {
                     tag_ids: { type: "many2many", relation: "crm.tag" },
                     stage_id: { type: "many2one", relation: "crm.stage" },
                 },
-            })[model];
+            }[model]);
         const records = [
             {
                 id: 3,
@@ -97,7 +102,9 @@ class Lead extends models.Model {
     tag_ids = fields.Many2many({ relation: "tag", string: "Tags" });
     expected_revenue = fields.Float({ string: "Expected Revenue" });
 
-    _records = [{ id: 1, name: "Office Design and Architecture", user_id: 2, expected_revenue: 9000 }];
+    _records = [
+        { id: 1, name: "Office Design and Architecture", user_id: 2, expected_revenue: 9000 },
+    ];
     _views = {
         form: `
             <form>

@@ -75,8 +75,22 @@ defineMenus([
                 actionID: 20,
                 xmlid: "app_crm",
                 children: [
-                    { id: 11, name: "My Pipeline", appID: 10, actionID: 20, xmlid: "menu_pipeline", children: [] },
-                    { id: 12, name: "Other", appID: 10, actionID: 21, xmlid: "menu_other", children: [] },
+                    {
+                        id: 11,
+                        name: "My Pipeline",
+                        appID: 10,
+                        actionID: 20,
+                        xmlid: "menu_pipeline",
+                        children: [],
+                    },
+                    {
+                        id: 12,
+                        name: "Other",
+                        appID: 10,
+                        actionID: 21,
+                        xmlid: "menu_other",
+                        children: [],
+                    },
                 ],
             },
         ],
@@ -115,7 +129,9 @@ async function openPipelineThenGoOffline() {
 test("a menu running a server action reopens offline the window action it returned online", async () => {
     await openPipelineThenGoOffline();
     await waitFor(".o_menu_sections [data-menu-xmlid=menu_other].o_offline_unavailable");
-    expect(".o_menu_sections [data-menu-xmlid=menu_pipeline]").not.toHaveClass("o_offline_unavailable");
+    expect(".o_menu_sections [data-menu-xmlid=menu_pipeline]").not.toHaveClass(
+        "o_offline_unavailable"
+    );
 
     await getService("menu").selectMenu(11);
     await waitFor(".o_list_view .o_data_row");
@@ -140,11 +156,17 @@ test("offline, both requests of the menu are served, as after a restart", async 
 test("server actions run on records are never replayed offline", async () => {
     serveServerActions();
     await makeMockEnv();
-    await rpc("/web/action/run", { action_id: 20, context: { active_id: 1, active_ids: [1], active_model: "lead" } });
+    await rpc("/web/action/run", {
+        action_id: 20,
+        context: { active_id: 1, active_ids: [1], active_model: "lead" },
+    });
     await getService("offline_read_cache").flush();
     await goOffline();
     await expect(
-        rpc("/web/action/run", { action_id: 20, context: { active_id: 1, active_ids: [1], active_model: "lead" } })
+        rpc("/web/action/run", {
+            action_id: 20,
+            context: { active_id: 1, active_ids: [1], active_model: "lead" },
+        })
     ).rejects.toThrow();
 });
 

@@ -21,7 +21,16 @@ const M2O_SPEC = { fields: { display_name: {} }, context: {} };
 
 describe("empty values", () => {
     test("char, text, html, selection, date, datetime, binary, boolean, many2one, reference, json: false", () => {
-        const types = ["char", "text", "html", "selection", "date", "datetime", "binary", "boolean"];
+        const types = [
+            "char",
+            "text",
+            "html",
+            "selection",
+            "date",
+            "datetime",
+            "binary",
+            "boolean",
+        ];
         for (const type of [...types, "many2one", "reference", "json"]) {
             expect(emptyServerValue(type)).toBe(false, { message: type });
         }
@@ -86,7 +95,9 @@ describe("values", () => {
         expect(serverShapedValue({ type: "many2one" }, false, M2O_SPEC)).toBe(false);
         // Only the sub-fields asked; those not known are empty, as typed in the comodel.
         const spec = { fields: { color: {}, parent_id: { fields: { display_name: {} } } } };
-        expect(serverShapedValue({ type: "many2one", relation: "tag" }, value, spec, fieldsOf)).toEqual({
+        expect(
+            serverShapedValue({ type: "many2one", relation: "tag" }, value, spec, fieldsOf)
+        ).toEqual({
             id: 6,
             color: 0,
             parent_id: false,
@@ -117,9 +128,9 @@ describe("values", () => {
     test("one2many: like a many2many", () => {
         const field = { type: "one2many", relation: "tag" };
         const spec = { fields: { display_name: {} }, limit: 40 };
-        expect(serverShapedValue(field, [{ id: 4, display_name: "Line" }], spec, fieldsOf)).toEqual([
-            { id: 4, display_name: "Line" },
-        ]);
+        expect(serverShapedValue(field, [{ id: 4, display_name: "Line" }], spec, fieldsOf)).toEqual(
+            [{ id: 4, display_name: "Line" }]
+        );
         expect(serverShapedValue(field, [], spec)).toEqual([]);
         expect(serverShapedValue(field, undefined, spec)).toEqual([]);
     });
@@ -154,7 +165,9 @@ describe("values", () => {
 
     test("unknown descriptions: guessed from the specification the views build", () => {
         expect(serverShapedValue(undefined, false, { fields: {}, limit: 40 })).toEqual([]);
-        expect(serverShapedValue(undefined, [{ id: 1 }], { fields: {}, limit: 40 })).toEqual([{ id: 1 }]);
+        expect(serverShapedValue(undefined, [{ id: 1 }], { fields: {}, limit: 40 })).toEqual([
+            { id: 1 },
+        ]);
         expect(serverShapedValue(undefined, { id: 6, display_name: "Marc" }, M2O_SPEC)).toEqual({
             id: 6,
             display_name: "Marc",

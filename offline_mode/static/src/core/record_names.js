@@ -59,7 +59,9 @@ function domainFilter(domain) {
     const onIdsOnly =
         Array.isArray(domain) &&
         domain.length > 0 &&
-        domain.every((term) => typeof term === "string" || (Array.isArray(term) && term[0] === "id"));
+        domain.every(
+            (term) => typeof term === "string" || (Array.isArray(term) && term[0] === "id")
+        );
     if (!onIdsOnly) {
         return () => true;
     }

@@ -104,7 +104,11 @@ function serverDate(type, value) {
 export function serverShapedValue(field, value, fieldSpec = {}, fieldsOf = noFields) {
     const type = typeOf(field, fieldSpec);
     const isEmpty =
-        value === false || value === null || value === undefined || value === "" || Number.isNaN(value);
+        value === false ||
+        value === null ||
+        value === undefined ||
+        value === "" ||
+        Number.isNaN(value);
     if (isEmpty) {
         return emptyServerValue(type);
     }
