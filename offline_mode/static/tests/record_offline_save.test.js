@@ -24,6 +24,7 @@ class Partner extends models.Model {
     phone = fields.Char();
     user_id = fields.Many2one({ relation: "salesperson", string: "Salesperson" });
     child_ids = fields.One2many({ relation: "partner", string: "Contacts" });
+    score = fields.Float({ string: "Score", readonly: true, default: 0.5 });
 
     _records = [
         { id: 1, name: "Azure Interior", phone: "+1 555 0100", user_id: 2 },
@@ -238,4 +239,23 @@ test("a new record's online save carries its creation uuid, kept when its answer
     expect(sent[0].client_id).toBeOfType("string");
     expect(change.operation).toBe("create");
     expect(change.uuid).toBe(sent[0].uuid);
+});
+
+test("a creation offline leaves out the fields the server computes (read-only, kept by force_save)", async () => {
+    const connection = setupOfflineMode({ online: true });
+    await makeMockEnv();
+    const arch = `<form><field name="name"/><field name="score" force_save="1"/></form>`;
+    await mountView({ type: "form", resModel: "partner", arch });
+    await waitUntil(() => getService("offline_outbox").state.modelsWithDefaults.has("partner"), {
+        timeout: 2000,
+    });
+    cutNetwork();
+    connection.setOnline(false);
+    await animationFrame();
+
+    await contains(".o_field_widget[name=name] input").edit("Gemini Furniture");
+    await contains(".o_form_button_save").click();
+    await waitFor(".o_offline_mode_pending", { timeout: 2000 });
+    const [change] = getService("offline_outbox").state.changes;
+    expect(Object.keys(change.values)).toEqual(["name"]);
 });

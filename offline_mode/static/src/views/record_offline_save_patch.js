@@ -51,7 +51,9 @@ function describeSave(record) {
     delete sent.id;
     const isNew = record.isNew;
     const editable = (name) => EDITABLE_TYPES.has(record.fields[name].type);
-    const names = Object.keys(sent);
+    // Read-only on the server (computed, kept by the form with force_save): its
+    // value comes from the server's computation, which the sync lets it make.
+    const names = Object.keys(sent).filter((name) => !record.fields[name].readonly);
     // A new record carries a value for every field: those of other types the
     // user did not touch are left out, and the server gives them the same defaults.
     const unsupported = names.filter(
