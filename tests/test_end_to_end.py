@@ -104,7 +104,7 @@ def test_two_tabs_offline_each_change_applied_exactly_once(server, admin, browse
         {"name": f"Two tabs {n} {uuid.uuid4().hex[:6]}"} for n in range(2)]])
     cookies = admin.http.cookies.get_dict()
     tabs = [browser.new_tab(cookies=cookies) for _ in partners]
-    for tab, partner in zip(tabs, partners):
+    for tab, partner in zip(tabs, partners, strict=True):
         _open_form(tab, server, "contacts.action_contacts", partner)
     for tab in tabs:
         tab.set_offline(True)
@@ -164,9 +164,10 @@ def test_crm_menus_running_a_server_action_reopen_offline(server, admin, browser
     report(f"End to end: CRM app and My Pipeline (server-action menus) reopened offline, {cards_offline} cards")
 
 
-def test_record_created_offline_is_listed_with_the_others(server, admin, browser, log_dir, report):
+def test_record_created_offline_is_listed_with_the_others_then_synced_once(
+        server, admin, browser, db_rows, log_dir, report):
     """Created offline, then back to the pipeline's list (which shows tags): the row is there,
-    shaped like the others, and no error dialog appears."""
+    shaped like the others, and no error dialog appears; back online, it is created once."""
     name = f"Booth deal {uuid.uuid4().hex[:6]}"
     tab = browser.new_tab(cookies=admin.http.cookies.get_dict())
     tab.goto(f"{server.url}/odoo/action-crm.crm_lead_action_pipeline?view_type=list")
@@ -192,5 +193,11 @@ def test_record_created_offline_is_listed_with_the_others(server, admin, browser
         .querySelector('.o_data_cell[name=user_id]').textContent.trim()""")
     assert row == "Mitchell Admin", row
     tab.screenshot(os.path.join(log_dir, "end_to_end_created_offline_in_list.png"))
-    report("End to end: opportunity created offline, listed in the pipeline's list with the others "
-           "(tags, salesperson, stage; no error)")
+
+    tab.set_offline(False)
+    _wait_for_db(db_rows, "SELECT count(*) FROM crm_lead WHERE name = %s", [name], [(1,)])
+    tab.wait_for_js("odoo.__WOWL_DEBUG__.root.env.services.offline_outbox.state.changes.length === 0",
+                    timeout=SYNC_TIMEOUT)
+    assert db_rows("SELECT count(*) FROM crm_lead WHERE name = %s", [name]) == [(1,)]
+    report("End to end: opportunity created offline from its full form, listed in the pipeline's list with "
+           "the others (tags, salesperson, stage; no error), created once on reconnect")
