@@ -1,7 +1,7 @@
 # offline_mode — the three commands of the README, plus the benchmarks.
 # Odoo 18.0 source: ODOO_PATH=/path/to/odoo make setup (remembered afterwards).
 
-.PHONY: setup run test test-addon test-system bench
+.PHONY: setup run test lint test-addon test-system bench
 
 setup:
 	bash scripts/setup.sh
@@ -11,6 +11,9 @@ run:
 
 test:
 	bash scripts/test.sh
+
+lint:
+	bash scripts/test.sh lint
 
 test-addon:
 	bash scripts/test.sh addon

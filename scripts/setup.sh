@@ -19,6 +19,7 @@ postgres_answers() { command -v pg_isready >/dev/null && pg_isready -q -h localh
 
 # --- Debian packages --------------------------------------------------------
 packages=(libpq-dev libldap2-dev libsasl2-dev build-essential chromium)
+command -v npm >/dev/null || packages+=(nodejs npm)  # the JavaScript lint (ESLint, Prettier)
 postgres_answers || packages+=(postgresql postgresql-client)
 python3 -c 'import ensurepip' 2>/dev/null || packages+=(python3-venv)
 [ -f "$(python3 -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h" ] || packages+=(python3-dev)
@@ -63,6 +64,12 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$fingerprint" ]; then
     "$VENV_DIR/bin/python" "$REPO_DIR/scripts/odoo_requirements.py" "$ODOO_PATH/requirements.txt" > "$VENV_DIR/odoo-requirements.txt"
     "${pip[@]}" install -r "$VENV_DIR/odoo-requirements.txt" -r "$REPO_DIR/requirements.txt"
     echo "$fingerprint" > "$stamp"
+fi
+
+# The JavaScript lint tools, at the versions package-lock.json pins.
+if [ ! -x "$REPO_DIR/node_modules/.bin/eslint" ] || [ "$REPO_DIR/package-lock.json" -nt "$REPO_DIR/node_modules/.package-lock.json" ]; then
+    say "Installing the JavaScript lint tools (npm ci)"
+    (cd "$REPO_DIR" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 # Odoo itself importable from the virtualenv (pytest-odoo needs it), straight from its tree.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the test suites and prints one closing count. Usage: test.sh [addon|system]
+# Runs the test suites and prints one closing count. Usage: test.sh [lint|addon|system]
+#   lint   — ruff and ESLint/Prettier with Odoo's rules (scripts/lint.sh): one check
 #   addon  — the addon's Python tests (Odoo's runner), its hoot unit tests and
 #            browser tours (headless Chromium through HttpCase), on a throwaway database
 #   system — the suites under tests/ (faults, fuzz, load, security) against real
@@ -13,9 +14,19 @@ require_venv
     || die "websocket-client is missing: browser tests would be skipped. Run 'make setup'."
 command -v chromium >/dev/null || die "chromium is missing: browser tests would be skipped. Run 'make setup'."
 
-suites=${1:-addon system}
+suites=${1:-lint addon system}
 passed=0 failed=0 skipped=0
 logs=$(mktemp -d -t offline_mode_tests.XXXXXX)
+
+run_lint() {
+    say "Lint: ruff (Python), ESLint with Odoo's rules and Prettier (JavaScript)"
+    if bash "$REPO_DIR/scripts/lint.sh"; then
+        passed=$((passed + 1))
+    else
+        echo "Lint failed: see above ('bash scripts/lint.sh --fix' fixes the formatting)."
+        failed=$((failed + 1))
+    fi
+}
 
 run_addon_tests() {
     local db=offline_mode_test_$$ log=$logs/addon.log port rc
@@ -64,9 +75,10 @@ print(*(suite.get(k) for k in ("tests", "failures", "errors", "skipped")))' "$xm
 
 for suite in $suites; do
     case $suite in
+        lint) run_lint ;;
         addon) run_addon_tests ;;
         system) run_system_tests ;;
-        *) die "unknown suite '$suite' (addon or system)" ;;
+        *) die "unknown suite '$suite' (lint, addon or system)" ;;
     esac
 done
 

@@ -57,7 +57,9 @@ globalThis.offlineModeCrypto = (() => {
     }
 
     function fromBase64(text) {
-        return Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (char) => char.charCodeAt(0));
+        return Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (char) =>
+            char.charCodeAt(0)
+        );
     }
 
     function toBase64Url(bytes) {
@@ -73,7 +75,12 @@ globalThis.offlineModeCrypto = (() => {
     }
 
     function deriveFrom(base, info, algorithm, usages) {
-        const params = { name: "HKDF", hash: "SHA-256", salt: new Uint8Array(), info: encoder.encode(info) };
+        const params = {
+            name: "HKDF",
+            hash: "SHA-256",
+            salt: new Uint8Array(),
+            info: encoder.encode(info),
+        };
         return subtle.deriveKey(params, base, algorithm, false, usages);
     }
 
@@ -99,8 +106,16 @@ globalThis.offlineModeCrypto = (() => {
                 keys.map(async ({ keyId, raw }) => {
                     const base = await subtle.importKey("raw", raw, "HKDF", false, ["deriveKey"]);
                     const [sealing, naming] = await Promise.all([
-                        deriveFrom(base, "offline_mode sealing", { name: "AES-GCM", length: 256 }, ["encrypt", "decrypt"]),
-                        deriveFrom(base, "offline_mode naming", { name: "HMAC", hash: "SHA-256", length: 256 }, ["sign"]),
+                        deriveFrom(base, "offline_mode sealing", { name: "AES-GCM", length: 256 }, [
+                            "encrypt",
+                            "decrypt",
+                        ]),
+                        deriveFrom(
+                            base,
+                            "offline_mode naming",
+                            { name: "HMAC", hash: "SHA-256", length: 256 },
+                            ["sign"]
+                        ),
                     ]);
                     return { keyId, sealing, naming };
                 })
@@ -127,12 +142,17 @@ globalThis.offlineModeCrypto = (() => {
 
         /** Whether this keyring holds the key `sealed` was sealed with. */
         canOpen(sealed) {
-            return sealed?.[0] === FORMAT_VERSION && this._sealingById.has(hexOf(sealed.subarray(1, 1 + KEY_ID_BYTES)));
+            return (
+                sealed?.[0] === FORMAT_VERSION &&
+                this._sealingById.has(hexOf(sealed.subarray(1, 1 + KEY_ID_BYTES)))
+            );
         }
 
         /** Whether `sealed` was sealed with the current key. */
         isCurrent(sealed) {
-            return this.canOpen(sealed) && hexOf(sealed.subarray(1, 1 + KEY_ID_BYTES)) === this.keyId;
+            return (
+                this.canOpen(sealed) && hexOf(sealed.subarray(1, 1 + KEY_ID_BYTES)) === this.keyId
+            );
         }
 
         /**
@@ -173,7 +193,9 @@ globalThis.offlineModeCrypto = (() => {
 
         /** A stable name for `text` that tells nothing of it without the key. */
         async nameOf(text) {
-            return toBase64Url(new Uint8Array(await subtle.sign("HMAC", this._naming, encoder.encode(text))));
+            return toBase64Url(
+                new Uint8Array(await subtle.sign("HMAC", this._naming, encoder.encode(text)))
+            );
         }
     }
 
@@ -205,11 +227,18 @@ globalThis.offlineModeCrypto = (() => {
         const cache = await caches.open(KEYS_CACHE);
         const kept = user && new URL(entryUrl(user, ""), globalThis.location.origin).href;
         const requests = await cache.keys();
-        await Promise.all(requests.filter((request) => !kept || !request.url.startsWith(kept)).map((request) => cache.delete(request)));
+        await Promise.all(
+            requests
+                .filter((request) => !kept || !request.url.startsWith(kept))
+                .map((request) => cache.delete(request))
+        );
     }
 
     function cookieValue(cookies, name) {
-        const found = cookies.split(";").map((cookie) => cookie.trim()).find((cookie) => cookie.startsWith(`${name}=`));
+        const found = cookies
+            .split(";")
+            .map((cookie) => cookie.trim())
+            .find((cookie) => cookie.startsWith(`${name}=`));
         return found ? found.slice(name.length + 1) : null;
     }
 
@@ -227,25 +256,42 @@ globalThis.offlineModeCrypto = (() => {
         } else {
             value = (await globalThis.cookieStore?.get(SESSION_COOKIE))?.value;
         }
-        return value ? subtle.importKey("raw", fromBase64(value), "AES-GCM", false, ["encrypt", "decrypt"]) : null;
+        return value
+            ? subtle.importKey("raw", fromBase64(value), "AES-GCM", false, ["encrypt", "decrypt"])
+            : null;
     }
 
     /** Keeps the data key for reloads and new tabs while the browser runs. */
     async function keepForBrowserSession(user, { keyId, raw }) {
         const sessionKey = await browserSessionKey({ create: true });
         const iv = globalThis.crypto.getRandomValues(new Uint8Array(IV_BYTES));
-        const sealed = await subtle.encrypt({ name: "AES-GCM", iv, additionalData: encoder.encode(user) }, sessionKey, raw);
-        await writeEntry(user, "session", { keyId, iv: toBase64(iv), sealed: toBase64(new Uint8Array(sealed)) });
+        const sealed = await subtle.encrypt(
+            { name: "AES-GCM", iv, additionalData: encoder.encode(user) },
+            sessionKey,
+            raw
+        );
+        await writeEntry(user, "session", {
+            keyId,
+            iv: toBase64(iv),
+            sealed: toBase64(new Uint8Array(sealed)),
+        });
     }
 
     /** The data key kept for this browser session, or kept on the device; null when locked. */
     async function storedKey(user) {
-        const [session, device] = await Promise.all([readEntry(user, "session"), readEntry(user, "device")]);
+        const [session, device] = await Promise.all([
+            readEntry(user, "session"),
+            readEntry(user, "device"),
+        ]);
         const sessionKey = session && (await browserSessionKey());
         if (sessionKey) {
             try {
                 const raw = await subtle.decrypt(
-                    { name: "AES-GCM", iv: fromBase64(session.iv), additionalData: encoder.encode(user) },
+                    {
+                        name: "AES-GCM",
+                        iv: fromBase64(session.iv),
+                        additionalData: encoder.encode(user),
+                    },
                     sessionKey,
                     fromBase64(session.sealed)
                 );
@@ -258,7 +304,9 @@ globalThis.offlineModeCrypto = (() => {
     }
 
     async function secretKey(secret, salt, iterations) {
-        const base = await subtle.importKey("raw", encoder.encode(secret), "PBKDF2", false, ["deriveKey"]);
+        const base = await subtle.importKey("raw", encoder.encode(secret), "PBKDF2", false, [
+            "deriveKey",
+        ]);
         return subtle.deriveKey(
             { name: "PBKDF2", hash: "SHA-256", salt, iterations },
             base,
@@ -271,9 +319,21 @@ globalThis.offlineModeCrypto = (() => {
     /** The data key wrapped by a key derived from `secret` (the offline PIN). */
     async function wrapWithSecret({ keyId, raw }, secret, iterations) {
         const salt = globalThis.crypto.getRandomValues(new Uint8Array(16));
-        const key = await subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, true, ["sign"]);
-        const wrapped = await subtle.wrapKey("raw", key, await secretKey(secret, salt, iterations), "AES-KW");
-        return { keyId, wrapped: toBase64(new Uint8Array(wrapped)), salt: toBase64(salt), iterations };
+        const key = await subtle.importKey("raw", raw, { name: "HMAC", hash: "SHA-256" }, true, [
+            "sign",
+        ]);
+        const wrapped = await subtle.wrapKey(
+            "raw",
+            key,
+            await secretKey(secret, salt, iterations),
+            "AES-KW"
+        );
+        return {
+            keyId,
+            wrapped: toBase64(new Uint8Array(wrapped)),
+            salt: toBase64(salt),
+            iterations,
+        };
     }
 
     /**
@@ -304,7 +364,11 @@ globalThis.offlineModeCrypto = (() => {
         } catch {
             const failures = (entry.failures || 0) + 1;
             if (failures >= MAX_UNLOCK_FAILURES) {
-                await writeEntry(user, "unlock", { method: entry.method, keyId: entry.keyId, failures });
+                await writeEntry(user, "unlock", {
+                    method: entry.method,
+                    keyId: entry.keyId,
+                    failures,
+                });
                 return { status: "locked" };
             }
             await writeEntry(user, "unlock", { ...entry, failures });

@@ -1,3 +1,4 @@
+/* global offlineKeyring, offlineModeUser -- defined by offline_shell.js, put before this file */
 /* Appended to Odoo's service worker (/web/service-worker.js, scope /odoo) by
  * offline_mode (controllers/main.py): files and images the web client loads
  * online (/web/content, /web/image) are kept in the Cache Storage of the
@@ -17,14 +18,23 @@
 /** Larger files are not kept for offline use. */
 const OFFLINE_FILES_MAX_BYTES = 20 * 1024 * 1024;
 /** The headers kept with a file, sealed with it. */
-const OFFLINE_FILES_HEADERS = ["Content-Type", "Content-Disposition", "Cache-Control", "Last-Modified", "ETag"];
+const OFFLINE_FILES_HEADERS = [
+    "Content-Type",
+    "Content-Disposition",
+    "Cache-Control",
+    "Last-Modified",
+    "ETag",
+];
 
 function offlineFilesCacheName(user) {
     return `offline_mode_files:${user}`;
 }
 
 function isOfflineFileRequest(request) {
-    return request.method === "GET" && /^\/web\/(content|image)(\/|$)/.test(new URL(request.url).pathname);
+    return (
+        request.method === "GET" &&
+        /^\/web\/(content|image)(\/|$)/.test(new URL(request.url).pathname)
+    );
 }
 
 function isStorableFile(response) {
@@ -39,7 +49,10 @@ async function keepSealedFile(user, request, response) {
         return;
     }
     const headers = Object.fromEntries(
-        OFFLINE_FILES_HEADERS.filter((name) => response.headers.has(name)).map((name) => [name, response.headers.get(name)])
+        OFFLINE_FILES_HEADERS.filter((name) => response.headers.has(name)).map((name) => [
+            name,
+            response.headers.get(name),
+        ])
     );
     const head = new TextEncoder().encode(JSON.stringify(headers));
     const body = new Uint8Array(await response.arrayBuffer());
@@ -55,7 +68,8 @@ async function keepSealedFile(user, request, response) {
 /** The file kept for `request`, opened; null when none or while the key is locked. */
 async function keptFile(request) {
     const user = await offlineModeUser();
-    const stored = user && (await caches.match(request, { cacheName: offlineFilesCacheName(user) }));
+    const stored =
+        user && (await caches.match(request, { cacheName: offlineFilesCacheName(user) }));
     const keyring = stored && (await offlineKeyring(user));
     if (!keyring) {
         return null;

@@ -1,3 +1,4 @@
+/* global offlineModeCrypto -- defined by static/lib/offline_crypto.js, put before this file */
 /* Put before Odoo's service worker (/web/service-worker.js, scope /odoo) by
  * offline_mode (controllers/main.py), so that its fetch listener runs first:
  * the web client's shell, kept for starting the web client offline (a reload,
@@ -66,7 +67,9 @@ function offlineShellCacheName(user) {
 
 /** The logged-in user of this browser, "<db>:<uid>", or null. */
 async function offlineModeUser() {
-    const stored = await caches.match(OFFLINE_MODE_USER_KEY, { cacheName: OFFLINE_MODE_USER_CACHE });
+    const stored = await caches.match(OFFLINE_MODE_USER_KEY, {
+        cacheName: OFFLINE_MODE_USER_CACHE,
+    });
     return stored ? stored.text() : null;
 }
 
@@ -111,7 +114,9 @@ async function setOfflineModeUser(user) {
     await offlineModeCrypto.forgetKeysExcept(user);
     if (user) {
         const databases = (await indexedDB.databases?.()) || [];
-        for (const { name } of databases.filter(({ name }) => ofOthers(name, USER_DATABASE_PREFIX))) {
+        for (const { name } of databases.filter(({ name }) =>
+            ofOthers(name, USER_DATABASE_PREFIX)
+        )) {
             // Resolves once the other tabs of that user closed it (see indexed_db_store.js).
             indexedDB.deleteDatabase(name);
         }
@@ -160,7 +165,9 @@ function sessionInfoOf(html) {
 
 /** The versioned URLs a page loads: its bundles, menus and translations. */
 function versionedUrlsOf(html, info) {
-    const urls = new Set([...html.matchAll(/(?:src|href)="(\/web\/assets\/[^"]+)"/g)].map((found) => found[1]));
+    const urls = new Set(
+        [...html.matchAll(/(?:src|href)="(\/web\/assets\/[^"]+)"/g)].map((found) => found[1])
+    );
     const hashes = info.cache_hashes || {};
     urls.add(`/web/webclient/load_menus/${hashes.load_menus}`);
     urls.add(`/web/webclient/translations/${hashes.translations}?lang=${info.user_context?.lang}`);
@@ -207,7 +214,8 @@ function keepShellPage(html) {
             // New bundles, menus or translations: those of the old page go.
             for (const request of await cache.keys()) {
                 const { pathname } = new URL(request.url);
-                const isVersioned = pathname.startsWith("/web/assets/") || pathname.startsWith("/web/webclient/");
+                const isVersioned =
+                    pathname.startsWith("/web/assets/") || pathname.startsWith("/web/webclient/");
                 if (isVersioned && !versioned.includes(request.url)) {
                     await cache.delete(request);
                     delete index.bytes[request.url];
@@ -217,10 +225,16 @@ function keepShellPage(html) {
             await cache.delete(OFFLINE_SHELL_UNLOCK_KEY); // it links the old bundles
         }
         const page = await keyring.sealText(html, user);
-        await cache.put(OFFLINE_SHELL_PAGE_KEY, new Response(page, { headers: { "Content-Type": "text/html; charset=utf-8" } }));
+        await cache.put(
+            OFFLINE_SHELL_PAGE_KEY,
+            new Response(page, { headers: { "Content-Type": "text/html; charset=utf-8" } })
+        );
         index.bytes[OFFLINE_SHELL_PAGE_KEY] = page.byteLength;
         if (!(await cache.match(OFFLINE_SHELL_UNLOCK_KEY))) {
-            index.bytes[OFFLINE_SHELL_UNLOCK_KEY] = await keepUnlockPage(cache, info.user_context?.lang);
+            index.bytes[OFFLINE_SHELL_UNLOCK_KEY] = await keepUnlockPage(
+                cache,
+                info.user_context?.lang
+            );
         }
         await writeShellIndex(cache, index);
     });
@@ -316,10 +330,14 @@ async function navigateOrStartOffline(event) {
         }
         throw networkError;
     }
-    const isPage = response.status === 200 && response.headers.get("Content-Type")?.startsWith("text/html");
+    const isPage =
+        response.status === 200 && response.headers.get("Content-Type")?.startsWith("text/html");
     if (isPage) {
         event.waitUntil(response.clone().text().then(keepShellPage));
-    } else if (response.type === "opaqueredirect" && !new URL(request.url).searchParams.has("redirect")) {
+    } else if (
+        response.type === "opaqueredirect" &&
+        !new URL(request.url).searchParams.has("redirect")
+    ) {
         // The web client sends to the login page: no one is logged in any more.
         event.waitUntil(inOfflineShellQueue(() => setOfflineModeUser(null)));
     }
@@ -336,7 +354,10 @@ async function fetchOrServeShellFile(request) {
         const user = await offlineModeUser();
         const kept =
             user &&
-            (await caches.match(request, { cacheName: offlineShellCacheName(user), ignoreVary: true }));
+            (await caches.match(request, {
+                cacheName: offlineShellCacheName(user),
+                ignoreVary: true,
+            }));
         if (kept) {
             return kept;
         }
@@ -383,7 +404,9 @@ self.addEventListener("message", (event) => {
             if (!user || !keep) {
                 return;
             }
-            const kept = await caches.match(OFFLINE_SHELL_PAGE_KEY, { cacheName: offlineShellCacheName(user) });
+            const kept = await caches.match(OFFLINE_SHELL_PAGE_KEY, {
+                cacheName: offlineShellCacheName(user),
+            });
             if (!kept) {
                 const response = await fetch("/odoo", { redirect: "manual" });
                 if (response.status === 200) {

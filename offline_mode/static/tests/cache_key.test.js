@@ -36,7 +36,10 @@ test("stable JSON does not depend on the order of keys", () => {
 test("the same request always gives the same key, whatever its key order", () => {
     const first = readCacheKey(WEB_READ, webReadParams({ lang: "en_US", uid: 2, bin_size: true }));
     const second = readCacheKey(WEB_READ, {
-        kwargs: { specification: { email: {}, name: {} }, context: { bin_size: true, uid: 2, lang: "en_US" } },
+        kwargs: {
+            specification: { email: {}, name: {} },
+            context: { bin_size: true, uid: 2, lang: "en_US" },
+        },
         args: [[7]],
         method: "web_read",
         model: "res.partner",
@@ -48,11 +51,17 @@ test("volatile context keys are left out of the key, the others are kept", () =>
     const plain = readCacheKey(WEB_READ, webReadParams({ lang: "en_US" }));
     const withVolatile = readCacheKey(
         WEB_READ,
-        webReadParams({ lang: "en_US", params: { action: 3 }, [SCOPE_CONTEXT_KEY]: { action: 3, view: "form" } })
+        webReadParams({
+            lang: "en_US",
+            params: { action: 3 },
+            [SCOPE_CONTEXT_KEY]: { action: 3, view: "form" },
+        })
     );
     expect(withVolatile).toBe(plain);
     expect(readCacheKey(WEB_READ, webReadParams({ lang: "fr_FR" }))).not.toBe(plain);
-    expect(readCacheKey(WEB_READ, webReadParams({ lang: "en_US", bin_size: true }))).not.toBe(plain);
+    expect(readCacheKey(WEB_READ, webReadParams({ lang: "en_US", bin_size: true }))).not.toBe(
+        plain
+    );
 });
 
 test("different records, routes or arguments give different keys", () => {
@@ -65,10 +74,24 @@ test("different records, routes or arguments give different keys", () => {
 });
 
 test("only reads are cacheable", () => {
-    for (const method of ["web_read", "web_search_read", "web_read_group", "get_views", "onchange", "name_search"]) {
+    for (const method of [
+        "web_read",
+        "web_search_read",
+        "web_read_group",
+        "get_views",
+        "onchange",
+        "name_search",
+    ]) {
         expect(isReadRequest(`/web/dataset/call_kw/res.partner/${method}`, { method })).toBe(true);
     }
-    for (const method of ["web_save", "write", "create", "unlink", "action_archive", "action_confirm"]) {
+    for (const method of [
+        "web_save",
+        "write",
+        "create",
+        "unlink",
+        "action_archive",
+        "action_confirm",
+    ]) {
         expect(isReadRequest(`/web/dataset/call_kw/res.partner/${method}`, { method })).toBe(false);
     }
     expect(isReadRequest("/web/action/load", { action_id: 1 })).toBe(true);
@@ -77,13 +100,19 @@ test("only reads are cacheable", () => {
 });
 
 test("the scope marker is taken out of the sent request without touching the original", () => {
-    const params = webReadParams({ lang: "en_US", [SCOPE_CONTEXT_KEY]: { action: 3, view: "form" } });
+    const params = webReadParams({
+        lang: "en_US",
+        [SCOPE_CONTEXT_KEY]: { action: 3, view: "form" },
+    });
     const { params: sent, scope } = withoutScope(params);
     expect(scope).toEqual({ action: 3, view: "form" });
     expect(sent.kwargs.context).toEqual({ lang: "en_US" });
     expect(params.kwargs.context[SCOPE_CONTEXT_KEY]).toEqual({ action: 3, view: "form" });
 
-    const actionLoad = { action_id: 5, context: { lang: "en_US", [SCOPE_CONTEXT_KEY]: { action: 3, view: "list" } } };
+    const actionLoad = {
+        action_id: 5,
+        context: { lang: "en_US", [SCOPE_CONTEXT_KEY]: { action: 3, view: "list" } },
+    };
     expect(withoutScope(actionLoad).params.context).toEqual({ lang: "en_US" });
 
     const unscoped = webReadParams({ lang: "en_US" });
@@ -91,16 +120,20 @@ test("the scope marker is taken out of the sent request without touching the ori
 });
 
 test("answers are tagged with the action, the view and the records whose form they show", () => {
-    expect(readCacheTags("/web/action/load", { action_id: "base.action_x" }, null, { id: 12 })).toEqual([
-        "action:12",
-    ]);
-    expect(readCacheTags(WEB_READ, webReadParams({}), { action: 3, view: "form" }, [{ id: 7 }])).toEqual([
-        "view:3:form",
-        "form:res.partner:7",
-    ]);
+    expect(
+        readCacheTags("/web/action/load", { action_id: "base.action_x" }, null, { id: 12 })
+    ).toEqual(["action:12"]);
+    expect(
+        readCacheTags(WEB_READ, webReadParams({}), { action: 3, view: "form" }, [{ id: 7 }])
+    ).toEqual(["view:3:form", "form:res.partner:7"]);
     const search = { model: "res.partner", method: "web_search_read", args: [], kwargs: {} };
     expect(
-        readCacheTags("/web/dataset/call_kw/res.partner/web_search_read", search, { action: 3, view: "list" }, {})
+        readCacheTags(
+            "/web/dataset/call_kw/res.partner/web_search_read",
+            search,
+            { action: 3, view: "list" },
+            {}
+        )
     ).toEqual(["view:3:list"]);
     expect(readCacheTags(WEB_READ, webReadParams({}), null, [{ id: 7 }])).toEqual([]);
 });
@@ -108,28 +141,50 @@ test("answers are tagged with the action, the view and the records whose form th
 test("actions with data caching off and actions that need the server are not stored", () => {
     const windowAction = { id: 1, type: "ir.actions.act_window", data_caching: true };
     expect(isStorableAnswer("/web/action/load", windowAction)).toBe(true);
-    expect(isStorableAnswer("/web/action/load", { ...windowAction, data_caching: false })).toBe(false);
+    expect(isStorableAnswer("/web/action/load", { ...windowAction, data_caching: false })).toBe(
+        false
+    );
     expect(isStorableAnswer("/web/action/load", { id: 2, type: "ir.actions.report" })).toBe(false);
-    expect(isStorableAnswer("/web/action/load", { id: 4, type: "ir.actions.client", tag: "x" })).toBe(true);
+    expect(
+        isStorableAnswer("/web/action/load", { id: 4, type: "ir.actions.client", tag: "x" })
+    ).toBe(true);
     expect(isStorableAnswer(WEB_READ, [])).toBe(true);
 });
 
 test("a server action run from a menu is kept when it opened a window action, under both actions", () => {
     const fromMenu = { action_id: 20, context: { lang: "en_US", uid: 2 } };
-    const onRecords = { action_id: 20, context: { active_id: 7, active_ids: [7], active_model: "crm.lead" } };
+    const onRecords = {
+        action_id: 20,
+        context: { active_id: 7, active_ids: [7], active_model: "crm.lead" },
+    };
     expect(isServableOffline("/web/action/run", fromMenu)).toBe(true);
     expect(isServableOffline("/web/action/run", onRecords)).toBe(false);
-    expect(isServableOffline("/web/action/run", { action_id: 20, context: { active_ids: [7] } })).toBe(false);
+    expect(
+        isServableOffline("/web/action/run", { action_id: 20, context: { active_ids: [7] } })
+    ).toBe(false);
 
     const pipeline = { id: 1, type: "ir.actions.act_window", data_caching: true };
     expect(isStorableAnswer("/web/action/run", pipeline)).toBe(true);
     expect(isStorableAnswer("/web/action/run", { ...pipeline, data_caching: false })).toBe(false);
-    expect(isStorableAnswer("/web/action/run", { type: "ir.actions.client", tag: "display_notification" })).toBe(false);
+    expect(
+        isStorableAnswer("/web/action/run", {
+            type: "ir.actions.client",
+            tag: "display_notification",
+        })
+    ).toBe(false);
     expect(isStorableAnswer("/web/action/run", false)).toBe(false);
-    expect(readCacheTags("/web/action/run", fromMenu, null, pipeline)).toEqual(["action:20", "action:1"]);
+    expect(readCacheTags("/web/action/run", fromMenu, null, pipeline)).toEqual([
+        "action:20",
+        "action:1",
+    ]);
     // The server action's own description is kept, but only its run makes the menu available.
     expect(isStorableAnswer("/web/action/load", { id: 20, type: "ir.actions.server" })).toBe(true);
-    expect(readCacheTags("/web/action/load", { action_id: 20 }, null, { id: 20, type: "ir.actions.server" })).toEqual([]);
+    expect(
+        readCacheTags("/web/action/load", { action_id: 20 }, null, {
+            id: 20,
+            type: "ir.actions.server",
+        })
+    ).toEqual([]);
 });
 
 test("the activity and calendar views' reads are reads", () => {
@@ -139,14 +194,21 @@ test("the activity and calendar views' reads are reads", () => {
 });
 
 test("what the chatter and the messaging menu read is kept, and fails offline without telling the user", () => {
-    for (const route of ["/mail/action", "/mail/data", "/mail/thread/data", "/mail/thread/messages"]) {
+    for (const route of [
+        "/mail/action",
+        "/mail/data",
+        "/mail/thread/data",
+        "/mail/thread/messages",
+    ]) {
         expect(isReadRequest(route, {})).toBe(true);
         expect(isBackgroundRequest(route, {})).toBe(true);
     }
     expect(isReadRequest("/mail/message/post", {})).toBe(false);
     expect(isBackgroundRequest("/mail/message/post", {})).toBe(false);
     expect(isBackgroundRequest(WEB_READ, {})).toBe(false);
-    expect(isBackgroundRequest("/web/dataset/call_kw/res.partner/autocomplete", { silent: true })).toBe(true);
+    expect(
+        isBackgroundRequest("/web/dataset/call_kw/res.partner/autocomplete", { silent: true })
+    ).toBe(true);
 });
 
 test("a record's messages read again after the last one use the key of the first read, which alone is stored", () => {

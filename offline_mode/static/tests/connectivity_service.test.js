@@ -24,7 +24,11 @@ test("a lost connection that the probe does not confirm leaves the client online
     onRpc("/offline_mode/ping", () => expect.step("ping") || {}, { pure: true });
     await makeMockEnv();
     const connectivity = getService("offline_connectivity");
-    rpcBus.trigger("RPC:RESPONSE", { data: { params: {} }, settings: {}, error: new ConnectionLostError("/x") });
+    rpcBus.trigger("RPC:RESPONSE", {
+        data: { params: {} },
+        settings: {},
+        error: new ConnectionLostError("/x"),
+    });
     expect(await connectivity.confirmConnectionLost()).toBe(false);
     expect(connectivity.status.isOnline).toBe(true);
     // Concurrent failures share one probe.

@@ -23,7 +23,10 @@ function entry(key, size, tags = []) {
 
 test("stores answers and gives them back", async () => {
     const store = makeStore();
-    await store.putEntries([entry("a", 10, ["form:res.partner:1"]), { key: "b", json: '{"id":2}', tags: [] }]);
+    await store.putEntries([
+        entry("a", 10, ["form:res.partner:1"]),
+        { key: "b", json: '{"id":2}', tags: [] },
+    ]);
     expect(await store.getJson("b")).toBe('{"id":2}');
     expect(await store.getJson("missing")).toBe(undefined);
     const found = await store.findTags(["form:res.partner:1", "form:res.partner:2"]);
@@ -119,9 +122,21 @@ test("answers older than the expiry are not served and can be deleted", async ()
 test("remembers the most recent searches of each action", async () => {
     const store = makeStore();
     for (let index = 0; index < 4; index++) {
-        await store.saveSearch({ id: `3:list:${index}`, actionId: 3, label: `search ${index}`, state: {}, usedAt: index }, 3);
+        await store.saveSearch(
+            {
+                id: `3:list:${index}`,
+                actionId: 3,
+                label: `search ${index}`,
+                state: {},
+                usedAt: index,
+            },
+            3
+        );
     }
-    await store.saveSearch({ id: "4:list:0", actionId: 4, label: "elsewhere", state: {}, usedAt: 9 }, 3);
+    await store.saveSearch(
+        { id: "4:list:0", actionId: 4, label: "elsewhere", state: {}, usedAt: 9 },
+        3
+    );
     const searches = await store.searchesFor(3);
     expect(searches.map((search) => search.label)).toEqual(["search 3", "search 2", "search 1"]);
     // Clearing the read data forgets them too.
@@ -142,7 +157,9 @@ test("a long eviction runs in several transactions without losing its place", as
     const store = makeStore();
     // 2,500 answers stored in one batch share the same "last used" time.
     await store.putEntries(
-        Array.from({ length: 2500 }, (_, index) => entry(`k${String(index).padStart(4, "0")}`, 10, [`t:${index}`])),
+        Array.from({ length: 2500 }, (_, index) =>
+            entry(`k${String(index).padStart(4, "0")}`, 10, [`t:${index}`])
+        ),
         1000
     );
     await store.pin("t:5");

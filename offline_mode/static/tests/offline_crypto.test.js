@@ -14,7 +14,9 @@ const NAME = { type: "char", string: "Name" };
 
 function randomKey() {
     const raw = crypto.getRandomValues(new Uint8Array(32));
-    const keyId = [...crypto.getRandomValues(new Uint8Array(8))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const keyId = [...crypto.getRandomValues(new Uint8Array(8))]
+        .map((b) => b.toString(16).padStart(2, "0"))
+        .join("");
     return { keyId, raw };
 }
 
@@ -65,7 +67,9 @@ describe("sealing", () => {
         expect(await keyring.openText(sealed, "change-1")).toBe(MARKER);
         await expect(keyring.openText(sealed, "change-2")).rejects.toThrow();
         const other = await Keyring.of([randomKey()]);
-        await expect(other.openText(sealed, "change-1")).rejects.toThrow(offlineCrypto.UnknownKeyError);
+        await expect(other.openText(sealed, "change-1")).rejects.toThrow(
+            offlineCrypto.UnknownKeyError
+        );
     });
 
     test("what was sealed with a previous key still opens; new values use the current one", async () => {
@@ -98,7 +102,10 @@ describe("unlock", () => {
             iterations: 1000,
             failures: 0,
         });
-        expect(await offlineCrypto.unlock(user, "password")).toEqual({ status: "wrong", triesLeft: 4 });
+        expect(await offlineCrypto.unlock(user, "password")).toEqual({
+            status: "wrong",
+            triesLeft: 4,
+        });
         expect(await offlineCrypto.storedKey(user)).toBe(null);
         expect(await offlineCrypto.unlock(user, "pässword")).toEqual({ status: "unlocked" });
         const key = await offlineCrypto.storedKey(user);
@@ -114,7 +121,10 @@ describe("unlock", () => {
         const wrapped = await offlineCrypto.wrapWithSecret(key, "246810", 1000);
         await offlineCrypto.writeEntry(user, "unlock", { method: "pin", ...wrapped, failures: 0 });
         for (let tries = offlineCrypto.MAX_UNLOCK_FAILURES - 1; tries > 0; tries--) {
-            expect(await offlineCrypto.unlock(user, "000000")).toEqual({ status: "wrong", triesLeft: tries });
+            expect(await offlineCrypto.unlock(user, "000000")).toEqual({
+                status: "wrong",
+                triesLeft: tries,
+            });
         }
         expect(await offlineCrypto.unlock(user, "000000")).toEqual({ status: "locked" });
         expect(await offlineCrypto.unlock(user, "246810")).toEqual({ status: "locked" });
@@ -142,7 +152,16 @@ describe("outbox at rest", () => {
         const store = uniqueStore(testKeyring());
         const { queued } = await store.enqueue([edit(7, MARKER)]);
         const [raw] = await rawChanges(store);
-        expect(Object.keys(raw).sort()).toEqual(["model", "operation", "resId", "sealed", "sent", "seq", "status", "uuid"]);
+        expect(Object.keys(raw).sort()).toEqual([
+            "model",
+            "operation",
+            "resId",
+            "sealed",
+            "sent",
+            "seq",
+            "status",
+            "uuid",
+        ]);
         expect(JSON.stringify(raw) + new TextDecoder().decode(raw.sealed)).not.toInclude(MARKER);
         expect(await store.all()).toEqual(queued);
     });
@@ -184,8 +203,13 @@ describe("outbox at rest", () => {
 describe("read cache at rest", () => {
     test("answers are stored under a name of their key, sealed with it; names sealed", async () => {
         const keyring = await testKeyring();
-        const key = JSON.stringify(["/web/dataset/call_kw/res.partner/name_search", { name: MARKER }]);
-        const [entry] = await sealEntries(keyring, [{ key, json: `[[7, "${MARKER}"]]`, tags: ["model:res.partner"] }]);
+        const key = JSON.stringify([
+            "/web/dataset/call_kw/res.partner/name_search",
+            { name: MARKER },
+        ]);
+        const [entry] = await sealEntries(keyring, [
+            { key, json: `[[7, "${MARKER}"]]`, tags: ["model:res.partner"] },
+        ]);
         expect(entry.key).not.toInclude(MARKER);
         expect(new TextDecoder().decode(entry.json)).not.toInclude(MARKER);
         expect(entry.tags).toEqual(["model:res.partner"]);

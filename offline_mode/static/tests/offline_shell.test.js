@@ -75,7 +75,9 @@ test("the URL of a record created offline (local, negative id) opens that record
         [12, undefined],
         [12, -3],
     ]);
-    const nested = router.urlToState(new URL("http://localhost/odoo/action-12/-3/action-14/7?debug=1"));
+    const nested = router.urlToState(
+        new URL("http://localhost/odoo/action-12/-3/action-14/7?debug=1")
+    );
     expect([nested.action, nested.resId, nested.active_id]).toEqual([14, 7, -3]);
     expect(nested.actionStack.map(({ resId }) => resId)).toInclude(-3);
     expect(nested.debug).toBe(1);

@@ -3,7 +3,11 @@ import { mockFetch } from "@odoo/hoot-mock";
 import { MockServer, onRpc, patchWithCleanup, serverState } from "@web/../tests/web_test_helpers";
 import { session } from "@web/session";
 import { openEntry } from "@offline_mode/core/crypto/read_cache_sealing";
-import { offlineDatabaseName, ReadCacheStore, requestResult } from "@offline_mode/core/indexed_db_store";
+import {
+    offlineDatabaseName,
+    ReadCacheStore,
+    requestResult,
+} from "@offline_mode/core/indexed_db_store";
 import { serveTestKey, testKeyring } from "./offline_key_test_helpers";
 
 let databaseCount = 0;
@@ -68,6 +72,9 @@ export async function storedEntries() {
     const keyring = await testKeyring();
     const sealed = new Map(payloads.map(({ key, json }) => [key, json]));
     return Promise.all(
-        entries.map(async ({ key, tags }) => ({ key: (await openEntry(keyring, key, sealed.get(key))).key, tags }))
+        entries.map(async ({ key, tags }) => ({
+            key: (await openEntry(keyring, key, sealed.get(key))).key,
+            tags,
+        }))
     );
 }

@@ -1,5 +1,11 @@
 import { describe, expect, test } from "@odoo/hoot";
-import { hover, queryAll, queryAllTexts, waitFor as hootWaitFor, waitUntil as hootWaitUntil } from "@odoo/hoot-dom";
+import {
+    hover,
+    queryAll,
+    queryAllTexts,
+    waitFor as hootWaitFor,
+    waitUntil as hootWaitUntil,
+} from "@odoo/hoot-dom";
 import { animationFrame } from "@odoo/hoot-mock";
 import {
     contains,
@@ -109,9 +115,30 @@ defineMenus([
                 actionID: 1,
                 xmlid: "app_contacts",
                 children: [
-                    { id: 11, name: "Partners", appID: 10, actionID: 1, xmlid: "menu_partners", children: [] },
-                    { id: 12, name: "Cities", appID: 10, actionID: 2, xmlid: "menu_cities", children: [] },
-                    { id: 13, name: "Live figures", appID: 10, actionID: 3, xmlid: "menu_live", children: [] },
+                    {
+                        id: 11,
+                        name: "Partners",
+                        appID: 10,
+                        actionID: 1,
+                        xmlid: "menu_partners",
+                        children: [],
+                    },
+                    {
+                        id: 12,
+                        name: "Cities",
+                        appID: 10,
+                        actionID: 2,
+                        xmlid: "menu_cities",
+                        children: [],
+                    },
+                    {
+                        id: 13,
+                        name: "Live figures",
+                        appID: 10,
+                        actionID: 3,
+                        xmlid: "menu_live",
+                        children: [],
+                    },
                 ],
             },
         ],
@@ -190,9 +217,14 @@ test("menus, views and buttons that cannot be served offline are grayed out", as
 
     // Menus: "Partners" was opened, "Cities" and "Live figures" never were.
     await waitFor(".o_menu_sections .o_offline_unavailable");
-    expect(".o_menu_sections [data-menu-xmlid=menu_partners]").not.toHaveClass("o_offline_unavailable");
+    expect(".o_menu_sections [data-menu-xmlid=menu_partners]").not.toHaveClass(
+        "o_offline_unavailable"
+    );
     expect(".o_menu_sections [data-menu-xmlid=menu_cities]").toHaveClass("o_offline_unavailable");
-    expect(".o_menu_sections [data-menu-xmlid=menu_cities]").toHaveAttribute("data-tooltip", "Not available offline");
+    expect(".o_menu_sections [data-menu-xmlid=menu_cities]").toHaveAttribute(
+        "data-tooltip",
+        "Not available offline"
+    );
     await contains(".o_menu_sections [data-menu-xmlid=menu_cities]").click();
     expect(".o_list_view").toHaveCount(1);
 
@@ -221,7 +253,9 @@ test("offline, the Actions menu of a selection grays out what needs the server",
         expect(item).toHaveClass("o_offline_unavailable");
         expect(item).toHaveAttribute("data-tooltip", "Not available offline");
     }
-    expect(".o-dropdown--menu .o_menu_item:contains(Delete)").not.toHaveClass("o_offline_unavailable");
+    expect(".o-dropdown--menu .o_menu_item:contains(Delete)").not.toHaveClass(
+        "o_offline_unavailable"
+    );
     await contains(".o-dropdown--menu .o_menu_item:contains(Duplicate)").click();
     expect(".o_notification:last").toHaveText(/needs a connection to the server/);
     expect(".o_data_row").toHaveCount(3);
@@ -234,7 +268,9 @@ test("an action with data caching off is never stored and unavailable offline", 
     await getService("offline_read_cache").flush();
     const stored = await storedEntries();
     expect(stored.filter(({ key }) => key.includes('"action_id":3')).length).toBe(0);
-    expect(stored.filter(({ tags }) => tags.some((tag) => tag.startsWith("view:3:"))).length).toBe(0);
+    expect(stored.filter(({ tags }) => tags.some((tag) => tag.startsWith("view:3:"))).length).toBe(
+        0
+    );
     await getService("menu").selectMenu(11);
     await waitFor(".o_list_view .o_data_row");
     await goOffline();
@@ -268,7 +304,9 @@ test("Prepare for offline stores the forms of the records of the list", async ()
     await waitFor(".o_list_view .o_data_row");
     await contains(".o_user_menu button").click();
     await contains(".dropdown-item[data-menu=offline_mode_prepare]").click();
-    await waitFor(".o_notification:contains(3 records are ready to be opened offline)", { timeout: 3000 });
+    await waitFor(".o_notification:contains(3 records are ready to be opened offline)", {
+        timeout: 3000,
+    });
     await goOffline();
     expect(".o_data_row.o_offline_unavailable").toHaveCount(0);
     await contains(".o_data_row:eq(2) .o_data_cell").click();
@@ -320,6 +358,8 @@ test("choosing a file to upload offline is refused with a message", async () => 
     await goOffline();
     for (const selector of [".o_test_file_input", ".o_test_file_uploader"]) {
         await contains(selector).click();
-        expect(".o_notification:last").toHaveText(/Uploading files needs a connection to the server/);
+        expect(".o_notification:last").toHaveText(
+            /Uploading files needs a connection to the server/
+        );
     }
 });

@@ -392,9 +392,17 @@ describe("service", () => {
         expect(await write(2, "A", "C")).toBe(null); // back to the server's value: the change goes
         await outbox.discard(first.uuid);
         await write(2, "F");
-        await outbox.add({ model: "res.partner", operation: CREATE, values: { name: "G" }, fields: { name: NAME } });
+        await outbox.add({
+            model: "res.partner",
+            operation: CREATE,
+            values: { name: "G" },
+            fields: { name: NAME },
+        });
 
-        const stored = await new OutboxStore(`offline_mode_outbox:${session.db}:7`, testKeyring()).all();
+        const stored = await new OutboxStore(
+            `offline_mode_outbox:${session.db}:7`,
+            testKeyring()
+        ).all();
         expect(outbox.state.changes).toEqual(stored);
         expect(outbox.state.pendingCount).toBe(stored.length);
         for (const resId of [1, 2, 3, stored.at(-1).resId]) {

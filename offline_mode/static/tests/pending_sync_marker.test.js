@@ -69,7 +69,11 @@ async function queueEditOfAzure() {
 
 test("the pending marker shows in lists of other apps' renderers", async () => {
     await queueEditOfAzure();
-    await mountView({ type: "list", resModel: "partner", arch: `<list js_class="app_list"><field name="name"/></list>` });
+    await mountView({
+        type: "list",
+        resModel: "partner",
+        arch: `<list js_class="app_list"><field name="name"/></list>`,
+    });
     await waitFor(".o_data_row:first-child .o_offline_mode_pending", { timeout: 2000 });
     expect(".o_data_row .o_offline_mode_pending").toHaveCount(1);
 });

@@ -1,6 +1,12 @@
 import { describe, expect, test } from "@odoo/hoot";
 import { mockDate } from "@odoo/hoot-mock";
-import { getService, makeMockEnv, onRpc, patchWithCleanup, serverState } from "@web/../tests/web_test_helpers";
+import {
+    getService,
+    makeMockEnv,
+    onRpc,
+    patchWithCleanup,
+    serverState,
+} from "@web/../tests/web_test_helpers";
 import { ConnectionLostError, rpc } from "@web/core/network/rpc";
 import { session } from "@web/session";
 import { SCOPE_CONTEXT_KEY } from "@offline_mode/core/cache_key";
@@ -106,14 +112,20 @@ test("actions with data caching off are not stored, nor the data their views rea
     await webRead(7, { action: 5, view: "form" });
     await webRead(8, { action: 6, view: "form" });
     await goOffline();
-    await expect(rpc("/web/action/load", { action_id: 5 })).rejects.toThrow(NotAvailableOfflineError);
+    await expect(rpc("/web/action/load", { action_id: 5 })).rejects.toThrow(
+        NotAvailableOfflineError
+    );
     await expect(webRead(7, { action: 5, view: "form" })).rejects.toThrow(NotAvailableOfflineError);
     expect(await webRead(8, { action: 6, view: "form" })).toEqual([{ id: 8, name: "Azure" }]);
 });
 
 test("switching data caching off deletes what the action had stored", async () => {
     let dataCaching = true;
-    onRpc("/web/action/load", () => ({ id: 5, type: "ir.actions.act_window", data_caching: dataCaching }));
+    onRpc("/web/action/load", () => ({
+        id: 5,
+        type: "ir.actions.act_window",
+        data_caching: dataCaching,
+    }));
     serveNames("Azure", "Azure");
     await makeMockEnv();
     const readCache = getService("offline_read_cache");
@@ -133,7 +145,11 @@ test("switching data caching off deletes what the action had stored", async () =
 
 test("data caching switched off is learnt without opening the action again (check of the stored actions)", async () => {
     let dataCaching = true;
-    onRpc("/web/action/load", () => ({ id: 5, type: "ir.actions.act_window", data_caching: dataCaching }));
+    onRpc("/web/action/load", () => ({
+        id: 5,
+        type: "ir.actions.act_window",
+        data_caching: dataCaching,
+    }));
     serveNames("Azure", "Azure");
     await makeMockEnv();
     const readCache = getService("offline_read_cache");
@@ -151,7 +167,11 @@ test("data caching switched off is learnt without opening the action again (chec
 });
 
 test("an action loaded by XML id is available by id too", async () => {
-    onRpc("/web/action/load", () => ({ id: 12, type: "ir.actions.act_window", data_caching: true }));
+    onRpc("/web/action/load", () => ({
+        id: 12,
+        type: "ir.actions.act_window",
+        data_caching: true,
+    }));
     await makeMockEnv();
     await rpc("/web/action/load", { action_id: "base.action_partner_form", context: {} });
     await goOffline();
@@ -167,7 +187,9 @@ test("a full browser storage evicts and stores again instead of failing", async 
     patchWithCleanup(ReadCacheStore.prototype, {
         putEntries() {
             if (quotaErrors-- > 0) {
-                return Promise.reject(new DOMException("The quota has been exceeded.", "QuotaExceededError"));
+                return Promise.reject(
+                    new DOMException("The quota has been exceeded.", "QuotaExceededError")
+                );
             }
             return super.putEntries(...arguments);
         },
@@ -229,7 +251,10 @@ test("a hard refresh clears the read data but not what pending changes need", as
 
     patchWithCleanup(session, { offline_mode_hard_reload: true });
     await makeMockEnv();
-    expect(await getService("offline_read_cache").usage()).toEqual({ bytes: "kept".length + 1, entries: 1 });
+    expect(await getService("offline_read_cache").usage()).toEqual({
+        bytes: "kept".length + 1,
+        entries: 1,
+    });
 });
 
 test("pinned answers survive eviction (the outbox pins what pending changes need)", async () => {

@@ -341,7 +341,10 @@ test("a failure that says nothing of the changes blames none of them", async () 
     let fail = true;
     onRpc("/offline_mode/sync", async (request) => {
         if (fail) {
-            throw makeServerError({ errorName: "odoo.http.SessionExpiredException", message: "Session expired" });
+            throw makeServerError({
+                errorName: "odoo.http.SessionExpiredException",
+                message: "Session expired",
+            });
         }
         return answer((await request.json()).params.changes);
     });

@@ -1,3 +1,4 @@
+/* global offlineModeCrypto -- defined by static/lib/offline_crypto.js, loaded before this file */
 /**
  * The unlock page (views/offline_unlock_templates.xml), served offline by the
  * service worker while the key of the user signed in on this browser is locked
@@ -22,7 +23,9 @@
         const entry = user && (await offlineModeCrypto.readEntry(user, "unlock"));
         const method = entry?.method || "password";
         const form = document.querySelector(".o_offline_mode_unlock form");
-        form.querySelector(".o_offline_mode_retry").addEventListener("click", () => location.reload());
+        form.querySelector(".o_offline_mode_retry").addEventListener("click", () =>
+            location.reload()
+        );
         if (!entry?.wrapped) {
             show("locked");
             return;
@@ -36,7 +39,9 @@
             if (result.status === "unlocked") {
                 location.reload();
             } else if (result.status === "wrong") {
-                document.querySelector(".o_offline_mode_tries_left").textContent = String(result.triesLeft);
+                document.querySelector(".o_offline_mode_tries_left").textContent = String(
+                    result.triesLeft
+                );
                 show(method, "idle", "wrong");
                 input.value = "";
                 input.focus();

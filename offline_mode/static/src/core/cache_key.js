@@ -11,10 +11,19 @@
  * client opens (messages, followers, activities in the systray): never on a
  * user's click, so failing offline tells the user nothing.
  */
-const MAIL_READ_ROUTES = new Set(["/mail/action", "/mail/data", "/mail/thread/data", "/mail/thread/messages"]);
+const MAIL_READ_ROUTES = new Set([
+    "/mail/action",
+    "/mail/data",
+    "/mail/thread/data",
+    "/mail/thread/messages",
+]);
 
 /** Routes whose answer only depends on their parameters and the user. */
-const READ_ROUTES = new Set(["/web/action/load", "/web/action/load_breadcrumbs", ...MAIL_READ_ROUTES]);
+const READ_ROUTES = new Set([
+    "/web/action/load",
+    "/web/action/load_breadcrumbs",
+    ...MAIL_READ_ROUTES,
+]);
 
 /**
  * The chatter reopening a record it showed before asks only for the messages
@@ -95,7 +104,9 @@ export function stableStringify(value) {
         return JSON.stringify(value) ?? "null";
     }
     if (Array.isArray(value)) {
-        return `[${value.map((item) => (item === undefined ? "null" : stableStringify(item))).join(",")}]`;
+        return `[${value
+            .map((item) => (item === undefined ? "null" : stableStringify(item)))
+            .join(",")}]`;
     }
     const members = [];
     for (const key of Object.keys(value).sort()) {
@@ -121,7 +132,8 @@ function contextWithout(context, keys) {
  * @returns {{ params: Object, scope: { action?: number|false, view?: string } | null }}
  */
 export function withoutScope(params) {
-    const scope = params?.kwargs?.context?.[SCOPE_CONTEXT_KEY] || params?.context?.[SCOPE_CONTEXT_KEY];
+    const scope =
+        params?.kwargs?.context?.[SCOPE_CONTEXT_KEY] || params?.context?.[SCOPE_CONTEXT_KEY];
     if (!scope) {
         return { params, scope: null };
     }
@@ -131,7 +143,10 @@ export function withoutScope(params) {
         cleaned.context = contextWithout(params.context, marker);
     }
     if (params.kwargs?.context) {
-        cleaned.kwargs = { ...params.kwargs, context: contextWithout(params.kwargs.context, marker) };
+        cleaned.kwargs = {
+            ...params.kwargs,
+            context: contextWithout(params.kwargs.context, marker),
+        };
     }
     return { params: cleaned, scope };
 }
@@ -174,7 +189,12 @@ export function isReadRequest(url, params) {
  */
 export function isMenuServerActionRun(url, params) {
     const context = params?.context || {};
-    return url === RUN_ROUTE && !context.active_id && !context.active_ids?.length && !context.active_model;
+    return (
+        url === RUN_ROUTE &&
+        !context.active_id &&
+        !context.active_ids?.length &&
+        !context.active_model
+    );
 }
 
 /**
@@ -197,7 +217,10 @@ export function isBackgroundRequest(url, settings) {
  * @param {Object} params
  */
 export function isPartialRead(url, params) {
-    return url === MESSAGES_ROUTE && (params?.after != null || params?.before != null || params?.around != null);
+    return (
+        url === MESSAGES_ROUTE &&
+        (params?.after != null || params?.before != null || params?.around != null)
+    );
 }
 
 /**
@@ -263,7 +286,12 @@ export function readCacheTags(url, params, scope, result) {
         tags.push(viewTag(scope.action, scope.view));
     }
     const call = parseCallKw(url);
-    if (call && scope?.view === "form" && params.method === "web_read" && Array.isArray(params.args?.[0])) {
+    if (
+        call &&
+        scope?.view === "form" &&
+        params.method === "web_read" &&
+        Array.isArray(params.args?.[0])
+    ) {
         for (const id of params.args[0]) {
             tags.push(formTag(params.model, id));
         }
@@ -282,10 +310,18 @@ export function readCacheTags(url, params, scope, result) {
  */
 export function isStorableAnswer(url, result) {
     if (url === "/web/action/load") {
-        return Boolean(result) && result.data_caching !== false && !SERVER_ONLY_ACTION_TYPES.has(result.type);
+        return (
+            Boolean(result) &&
+            result.data_caching !== false &&
+            !SERVER_ONLY_ACTION_TYPES.has(result.type)
+        );
     }
     if (url === RUN_ROUTE) {
-        return result?.type === "ir.actions.act_window" && Boolean(result.id) && result.data_caching !== false;
+        return (
+            result?.type === "ir.actions.act_window" &&
+            Boolean(result.id) &&
+            result.data_caching !== false
+        );
     }
     return true;
 }

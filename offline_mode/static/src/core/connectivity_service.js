@@ -4,10 +4,10 @@ import { ConnectionLostError, RPCError, rpcBus } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 
 /** A route of this addon that answers 204 at once (controllers/main.py). */
-export const PING_URL = "/offline_mode/ping";
+const PING_URL = "/offline_mode/ping";
 
 /** How long the first probe after a failed request may take before the server counts as lost. */
-export const CONFIRM_TIMEOUT_MS = 1500;
+const CONFIRM_TIMEOUT_MS = 1500;
 /** How long later probes may take: a slow answer still means the server is back. */
 const PROBE_TIMEOUT_MS = 5000;
 /** Delays between probes while offline: quick at first, then every 30 seconds. */
@@ -41,7 +41,10 @@ export const offlineConnectivityService = {
             const controller = new AbortController();
             const timer = browser.setTimeout(() => controller.abort(), timeoutMs);
             try {
-                const response = await browser.fetch(PING_URL, { cache: "no-store", signal: controller.signal });
+                const response = await browser.fetch(PING_URL, {
+                    cache: "no-store",
+                    signal: controller.signal,
+                });
                 return response.ok;
             } catch {
                 return false;
@@ -93,7 +96,8 @@ export const offlineConnectivityService = {
                 return Promise.resolve(true);
             }
             confirming ||= (async () => {
-                const lost = !browser.navigator.onLine || !(await serverAnswers(CONFIRM_TIMEOUT_MS));
+                const lost =
+                    !browser.navigator.onLine || !(await serverAnswers(CONFIRM_TIMEOUT_MS));
                 if (lost) {
                     setOnline(false);
                     scheduleProbe();

@@ -88,7 +88,8 @@ async function inTransaction(db, storeNames, mode, work) {
     const transaction = db.transaction(storeNames, mode, { durability: "relaxed" });
     const committed = new Promise((resolve, reject) => {
         transaction.oncomplete = resolve;
-        transaction.onabort = () => reject(transaction.error || new DOMException("Transaction aborted", "AbortError"));
+        transaction.onabort = () =>
+            reject(transaction.error || new DOMException("Transaction aborted", "AbortError"));
     });
     let result;
     try {
@@ -191,7 +192,10 @@ export class ReadCacheStore {
     close() {
         const db = this._db;
         this._db = null;
-        return db?.then((db) => db.close(), () => {});
+        return db?.then(
+            (db) => db.close(),
+            () => {}
+        );
     }
 
     /**
@@ -204,22 +208,33 @@ export class ReadCacheStore {
      */
     async putEntries(entries, now = Date.now()) {
         const db = await this.database();
-        return inTransaction(db, ["read_entries", "read_payloads", "read_usage"], "readwrite", async (tx) => {
-            const infos = tx.objectStore("read_entries");
-            const payloads = tx.objectStore("read_payloads");
-            const usageStore = tx.objectStore("read_usage");
-            const usage = (await requestResult(usageStore.get(USAGE_ID))) || { id: USAGE_ID, bytes: 0, entries: 0 };
-            const previous = await Promise.all(entries.map(({ key }) => requestResult(infos.get(key))));
-            entries.forEach(({ key, json, tags }, index) => {
-                const size = key.length + json.length;
-                infos.put({ key, tags, size, storedAt: now, usedAt: now });
-                payloads.put({ key, json });
-                usage.bytes += size - (previous[index]?.size || 0);
-                usage.entries += previous[index] ? 0 : 1;
-            });
-            await requestResult(usageStore.put(usage));
-            return { bytes: usage.bytes, entries: usage.entries };
-        });
+        return inTransaction(
+            db,
+            ["read_entries", "read_payloads", "read_usage"],
+            "readwrite",
+            async (tx) => {
+                const infos = tx.objectStore("read_entries");
+                const payloads = tx.objectStore("read_payloads");
+                const usageStore = tx.objectStore("read_usage");
+                const usage = (await requestResult(usageStore.get(USAGE_ID))) || {
+                    id: USAGE_ID,
+                    bytes: 0,
+                    entries: 0,
+                };
+                const previous = await Promise.all(
+                    entries.map(({ key }) => requestResult(infos.get(key)))
+                );
+                entries.forEach(({ key, json, tags }, index) => {
+                    const size = key.length + json.length;
+                    infos.put({ key, tags, size, storedAt: now, usedAt: now });
+                    payloads.put({ key, json });
+                    usage.bytes += size - (previous[index]?.size || 0);
+                    usage.entries += previous[index] ? 0 : 1;
+                });
+                await requestResult(usageStore.put(usage));
+                return { bytes: usage.bytes, entries: usage.entries };
+            }
+        );
     }
 
     /**
@@ -294,7 +309,12 @@ export class ReadCacheStore {
     async keysWithTag(tag, limit) {
         const db = await this.database();
         return inTransaction(db, ["read_entries"], "readonly", (tx) =>
-            requestResult(tx.objectStore("read_entries").index("tags").getAllKeys(IDBKeyRange.only(tag), limit))
+            requestResult(
+                tx
+                    .objectStore("read_entries")
+                    .index("tags")
+                    .getAllKeys(IDBKeyRange.only(tag), limit)
+            )
         );
     }
 
@@ -308,10 +328,16 @@ export class ReadCacheStore {
         const tags = new Set();
         const actionTags = IDBKeyRange.bound("action:", "action:\uffff");
         await inTransaction(db, ["read_entries"], "readonly", (tx) =>
-            walkCursor(tx.objectStore("read_entries").index("tags").openKeyCursor(actionTags, "nextunique"), (cursor) => {
-                tags.add(cursor.key);
-                return true;
-            })
+            walkCursor(
+                tx
+                    .objectStore("read_entries")
+                    .index("tags")
+                    .openKeyCursor(actionTags, "nextunique"),
+                (cursor) => {
+                    tags.add(cursor.key);
+                    return true;
+                }
+            )
         );
         return [...tags].map((tag) => Number(tag.slice("action:".length))).filter(Number.isInteger);
     }
@@ -356,26 +382,37 @@ export class ReadCacheStore {
      */
     async deleteTagged(tagRanges) {
         const db = await this.database();
-        return inTransaction(db, ["read_entries", "read_payloads", "read_usage", "pins"], "readwrite", async (tx) => {
-            const pinned = new Set(await requestResult(tx.objectStore("pins").getAllKeys()));
-            const infos = tx.objectStore("read_entries");
-            const payloads = tx.objectStore("read_payloads");
-            const usageStore = tx.objectStore("read_usage");
-            const usage = (await requestResult(usageStore.get(USAGE_ID))) || { id: USAGE_ID, bytes: 0, entries: 0 };
-            const found = await Promise.all(tagRanges.map((range) => requestResult(infos.index("tags").getAll(range))));
-            const deleted = new Set();
-            for (const info of found.flat()) {
-                if (!deleted.has(info.key) && !info.tags.some((tag) => pinned.has(tag))) {
-                    deleted.add(info.key);
-                    infos.delete(info.key);
-                    payloads.delete(info.key);
-                    usage.bytes -= info.size;
-                    usage.entries -= 1;
+        return inTransaction(
+            db,
+            ["read_entries", "read_payloads", "read_usage", "pins"],
+            "readwrite",
+            async (tx) => {
+                const pinned = new Set(await requestResult(tx.objectStore("pins").getAllKeys()));
+                const infos = tx.objectStore("read_entries");
+                const payloads = tx.objectStore("read_payloads");
+                const usageStore = tx.objectStore("read_usage");
+                const usage = (await requestResult(usageStore.get(USAGE_ID))) || {
+                    id: USAGE_ID,
+                    bytes: 0,
+                    entries: 0,
+                };
+                const found = await Promise.all(
+                    tagRanges.map((range) => requestResult(infos.index("tags").getAll(range)))
+                );
+                const deleted = new Set();
+                for (const info of found.flat()) {
+                    if (!deleted.has(info.key) && !info.tags.some((tag) => pinned.has(tag))) {
+                        deleted.add(info.key);
+                        infos.delete(info.key);
+                        payloads.delete(info.key);
+                        usage.bytes -= info.size;
+                        usage.entries -= 1;
+                    }
                 }
+                await requestResult(usageStore.put(usage));
+                return deleted.size;
             }
-            await requestResult(usageStore.put(usage));
-            return deleted.size;
-        });
+        );
     }
 
     /**
@@ -425,52 +462,66 @@ export class ReadCacheStore {
                 : IDBKeyRange.bound(lower, usedBefore, false, true);
         };
         while (!finished) {
-            usage = await inTransaction(db, ["read_entries", "read_payloads", "read_usage", "pins"], "readwrite", async (tx) => {
-                const pinned = new Set(await requestResult(tx.objectStore("pins").getAllKeys()));
-                const usageStore = tx.objectStore("read_usage");
-                const usage = (await requestResult(usageStore.get(USAGE_ID))) || { id: USAGE_ID, bytes: 0, entries: 0 };
-                const payloads = tx.objectStore("read_payloads");
-                const infos = tx.objectStore("read_entries");
-                const source = indexName ? infos.index(indexName) : infos;
-                const request = source.openCursor(rangeFrom(last?.key));
-                let resuming = Boolean(last && indexName);
-                let deletions = 0;
-                finished = true;
-                await walkCursor(request, (cursor) => {
-                    if (resuming) {
-                        resuming = false;
-                        // Index keys repeat (a batch is stored at one time): skip to
-                        // the last entry visited, by primary key.
-                        if (indexedDB.cmp(cursor.key, last.key) === 0 && indexedDB.cmp(cursor.primaryKey, last.primaryKey) < 0) {
-                            cursor.continuePrimaryKey(last.key, last.primaryKey);
-                            return undefined;
+            usage = await inTransaction(
+                db,
+                ["read_entries", "read_payloads", "read_usage", "pins"],
+                "readwrite",
+                async (tx) => {
+                    const pinned = new Set(
+                        await requestResult(tx.objectStore("pins").getAllKeys())
+                    );
+                    const usageStore = tx.objectStore("read_usage");
+                    const usage = (await requestResult(usageStore.get(USAGE_ID))) || {
+                        id: USAGE_ID,
+                        bytes: 0,
+                        entries: 0,
+                    };
+                    const payloads = tx.objectStore("read_payloads");
+                    const infos = tx.objectStore("read_entries");
+                    const source = indexName ? infos.index(indexName) : infos;
+                    const request = source.openCursor(rangeFrom(last?.key));
+                    let resuming = Boolean(last && indexName);
+                    let deletions = 0;
+                    finished = true;
+                    await walkCursor(request, (cursor) => {
+                        if (resuming) {
+                            resuming = false;
+                            // Index keys repeat (a batch is stored at one time): skip to
+                            // the last entry visited, by primary key.
+                            if (
+                                indexedDB.cmp(cursor.key, last.key) === 0 &&
+                                indexedDB.cmp(cursor.primaryKey, last.primaryKey) < 0
+                            ) {
+                                cursor.continuePrimaryKey(last.key, last.primaryKey);
+                                return undefined;
+                            }
                         }
-                    }
-                    if (!shouldContinue(usage)) {
-                        return false;
-                    }
-                    if (deletions === DELETIONS_PER_TRANSACTION) {
-                        finished = false;
-                        return false;
-                    }
-                    const info = cursor.value;
-                    last = { key: cursor.key, primaryKey: cursor.primaryKey };
-                    if (info.tags.some((tag) => pinned.has(tag))) {
+                        if (!shouldContinue(usage)) {
+                            return false;
+                        }
+                        if (deletions === DELETIONS_PER_TRANSACTION) {
+                            finished = false;
+                            return false;
+                        }
+                        const info = cursor.value;
+                        last = { key: cursor.key, primaryKey: cursor.primaryKey };
+                        if (info.tags.some((tag) => pinned.has(tag))) {
+                            return true;
+                        }
+                        cursor.delete();
+                        payloads.delete(info.key);
+                        usage.bytes -= info.size;
+                        usage.entries -= 1;
+                        deletions += 1;
+                        result.freedBytes += info.size;
+                        info.tags.forEach((tag) => result.tags.add(tag));
                         return true;
-                    }
-                    cursor.delete();
-                    payloads.delete(info.key);
-                    usage.bytes -= info.size;
-                    usage.entries -= 1;
-                    deletions += 1;
-                    result.freedBytes += info.size;
-                    info.tags.forEach((tag) => result.tags.add(tag));
-                    return true;
-                });
-                result.evicted += deletions;
-                await requestResult(usageStore.put(usage));
-                return usage;
-            });
+                    });
+                    result.evicted += deletions;
+                    await requestResult(usageStore.put(usage));
+                    return usage;
+                }
+            );
         }
         return { ...result, usage: { bytes: usage.bytes, entries: usage.entries } };
     }
@@ -478,19 +529,25 @@ export class ReadCacheStore {
     /** @param {string} tag entries carrying it are never evicted nor cleared */
     async pin(tag) {
         const db = await this.database();
-        await inTransaction(db, ["pins"], "readwrite", (tx) => requestResult(tx.objectStore("pins").put({ tag })));
+        await inTransaction(db, ["pins"], "readwrite", (tx) =>
+            requestResult(tx.objectStore("pins").put({ tag }))
+        );
     }
 
     /** @param {string} tag */
     async unpin(tag) {
         const db = await this.database();
-        await inTransaction(db, ["pins"], "readwrite", (tx) => requestResult(tx.objectStore("pins").delete(tag)));
+        await inTransaction(db, ["pins"], "readwrite", (tx) =>
+            requestResult(tx.objectStore("pins").delete(tag))
+        );
     }
 
     /** @returns {Promise<string[]>} */
     async pinnedTags() {
         const db = await this.database();
-        return inTransaction(db, ["pins"], "readonly", (tx) => requestResult(tx.objectStore("pins").getAllKeys()));
+        return inTransaction(db, ["pins"], "readonly", (tx) =>
+            requestResult(tx.objectStore("pins").getAllKeys())
+        );
     }
 
     /**
@@ -505,7 +562,9 @@ export class ReadCacheStore {
         await inTransaction(db, ["searches"], "readwrite", async (tx) => {
             const searches = tx.objectStore("searches");
             searches.put(search);
-            const all = await requestResult(searches.index("actionId").getAll(IDBKeyRange.only(search.actionId)));
+            const all = await requestResult(
+                searches.index("actionId").getAll(IDBKeyRange.only(search.actionId))
+            );
             all.sort((a, b) => b.usedAt - a.usedAt)
                 .slice(keep)
                 .forEach(({ id }) => searches.delete(id));
@@ -519,7 +578,9 @@ export class ReadCacheStore {
     async searchesFor(actionId) {
         const db = await this.database();
         const searches = await inTransaction(db, ["searches"], "readonly", (tx) =>
-            requestResult(tx.objectStore("searches").index("actionId").getAll(IDBKeyRange.only(actionId)))
+            requestResult(
+                tx.objectStore("searches").index("actionId").getAll(IDBKeyRange.only(actionId))
+            )
         );
         return searches.sort((a, b) => b.usedAt - a.usedAt);
     }
@@ -549,7 +610,9 @@ export class ReadCacheStore {
     async namesOf(model) {
         const db = await this.database();
         const found = await inTransaction(db, ["record_names"], "readonly", (tx) =>
-            requestResult(tx.objectStore("record_names").index("model").getAll(IDBKeyRange.only(model)))
+            requestResult(
+                tx.objectStore("record_names").index("model").getAll(IDBKeyRange.only(model))
+            )
         );
         return found.map(({ id, name }) => ({ id, name }));
     }

@@ -43,7 +43,13 @@ function setValues(record, values, fields, specification, fieldsOf) {
 export function applyChanges(record, changes, specification, fieldsOf = noFields) {
     for (const change of changes) {
         if (change.operation === WRITE || change.operation === CREATE) {
-            setValues(record, change.values, fieldsOfChange(change, fieldsOf), specification, fieldsOf);
+            setValues(
+                record,
+                change.values,
+                fieldsOfChange(change, fieldsOf),
+                specification,
+                fieldsOf
+            );
         } else if (
             (change.operation === ARCHIVE || change.operation === UNARCHIVE) &&
             "active" in specification
@@ -129,7 +135,12 @@ function matchesDomain(creation, domain, fieldsOf) {
  * @param {{ domain: Array, specification: Object, context?: Object, offset?: number }} search
  * @param {import("./server_shape").FieldsOf} [fieldsOf]
  */
-export function applyChangesToSearch(answer, changes, { domain, specification, context, offset }, fieldsOf = noFields) {
+export function applyChangesToSearch(
+    answer,
+    changes,
+    { domain, specification, context, offset },
+    fieldsOf = noFields
+) {
     const changesOf = changesByRecord(changes);
     const hideArchived = hidesArchived(domain, context);
     const records = answer.records

@@ -280,7 +280,9 @@ export const offlineLocalCopyService = {
                     if (!(error instanceof NotAvailableOfflineError) || model === viewModel) {
                         throw error;
                     }
-                    const known = new Map((await readCache.namesOf(model)).map(({ id, name }) => [id, name]));
+                    const known = new Map(
+                        (await readCache.namesOf(model)).map(({ id, name }) => [id, name])
+                    );
                     for (const [id, name] of names.get(model) || []) {
                         known.set(id, name);
                     }
@@ -289,7 +291,13 @@ export const offlineLocalCopyService = {
                     }
                     const fields = fieldsOf(model) || {};
                     return ids.map((id) =>
-                        serverShapedRecord(id, { display_name: known.get(id) }, fields, specification, fieldsOf)
+                        serverShapedRecord(
+                            id,
+                            { display_name: known.get(id) },
+                            fields,
+                            specification,
+                            fieldsOf
+                        )
                     );
                 }
             },
@@ -297,7 +305,12 @@ export const offlineLocalCopyService = {
             async webRead(model, ids, kwargs, readFromServer) {
                 const serverIds = ids.filter((id) => !isLocalId(id));
                 const records = serverIds.length
-                    ? await localCopy.readOrName(model, serverIds, kwargs.specification || {}, readFromServer)
+                    ? await localCopy.readOrName(
+                          model,
+                          serverIds,
+                          kwargs.specification || {},
+                          readFromServer
+                      )
                     : [];
                 rememberNames(model, records);
                 const changes = changesOfModel(model);

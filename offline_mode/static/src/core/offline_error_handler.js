@@ -44,4 +44,6 @@ export function offlineModeErrorHandler(env, error, originalError) {
 }
 
 // Before Odoo's own handlers of RPC errors (97) and lost connections (98).
-registry.category("error_handlers").add("offlineModeErrorHandler", offlineModeErrorHandler, { sequence: 96 });
+registry
+    .category("error_handlers")
+    .add("offlineModeErrorHandler", offlineModeErrorHandler, { sequence: 96 });

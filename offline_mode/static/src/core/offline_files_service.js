@@ -18,7 +18,8 @@ export const offlineFilesService = {
     dependencies: ["offline_config"],
     start(env, { offline_config: config }) {
         const cacheName = offlineFilesCacheName(session.db, user.userId);
-        const canKeepFiles = config.enabled && Boolean(browser.navigator.serviceWorker && window.caches);
+        const canKeepFiles =
+            config.enabled && Boolean(browser.navigator.serviceWorker && window.caches);
         if (canKeepFiles && session.offline_mode_hard_reload) {
             caches.delete(cacheName);
         }

@@ -38,7 +38,11 @@ export function useOfflineAvailability() {
         },
         /** Whether the form of a record of a list or kanban cannot be opened now. */
         isRecordFormUnavailable(record) {
-            return offline.isOffline && Boolean(record.resId) && !offline.isAvailable(formTag(record.resModel, record.resId));
+            return (
+                offline.isOffline &&
+                Boolean(record.resId) &&
+                !offline.isAvailable(formTag(record.resModel, record.resId))
+            );
         },
         /** Tells the user that what they clicked was never stored in this browser. */
         notifyUnavailable() {

@@ -421,7 +421,9 @@ export class OutboxStore {
         const keyring = await this.keyring();
         return this.exclusive(async () => {
             const db = await this.database();
-            const stored = await inTransaction(db, "readonly", (changes) => requestResult(changes.getAll()));
+            const stored = await inTransaction(db, "readonly", (changes) =>
+                requestResult(changes.getAll())
+            );
             const older = stored.filter(
                 (change) => keyring.canOpen(change.sealed) && !keyring.isCurrent(change.sealed)
             );
@@ -464,13 +466,18 @@ export class OutboxStore {
                 Promise.all([
                     readMeta(meta, COUNTER_KEY, 0),
                     Promise.all(
-                        [...resIds].map((resId) => requestResult(changes.index("resId").getAll(resId)))
+                        [...resIds].map((resId) =>
+                            requestResult(changes.index("resId").getAll(resId))
+                        )
                     ),
                 ])
             );
             let counter = counterRead;
             const known = new Map(
-                (await this._openAll(keyring, related.flat())).map((change) => [change.uuid, change])
+                (await this._openAll(keyring, related.flat())).map((change) => [
+                    change.uuid,
+                    change,
+                ])
             );
             const put = new Map();
             const removed = new Set();
@@ -501,7 +508,9 @@ export class OutboxStore {
                     plan.put.find((planned) => planned.uuid === change.uuid) || plan.put[0] || null
                 );
             }
-            const sealed = await Promise.all([...put.values()].map((change) => sealChange(keyring, change)));
+            const sealed = await Promise.all(
+                [...put.values()].map((change) => sealChange(keyring, change))
+            );
             try {
                 await inTransaction(db, "readwrite", async (changes, meta) => {
                     sealed.forEach((change) => changes.put(change));
@@ -549,7 +558,9 @@ export class OutboxStore {
         const keyring = await this.keyring();
         return this.exclusive(async () => {
             const db = await this.database();
-            const stored = await inTransaction(db, "readonly", (changes) => requestResult(changes.get(uuid)));
+            const stored = await inTransaction(db, "readonly", (changes) =>
+                requestResult(changes.get(uuid))
+            );
             if (!stored) {
                 return { put: [], remove: [] };
             }
@@ -583,7 +594,9 @@ export class OutboxStore {
                     const range = after === null ? null : IDBKeyRange.lowerBound(after, true);
                     const page = await requestResult(changes.index("seq").getAll(range, limit));
                     batch.push(
-                        ...page.filter((change) => change.status === PENDING && keyring.canOpen(change.sealed))
+                        ...page.filter(
+                            (change) => change.status === PENDING && keyring.canOpen(change.sealed)
+                        )
                     );
                     if (page.length < limit) {
                         break;
@@ -602,7 +615,11 @@ export class OutboxStore {
                 return { batch, marked };
             });
             const opened = await this._openAll(keyring, batch);
-            return { batch: opened, put: opened.filter((change) => marked.has(change.uuid)), remove: [] };
+            return {
+                batch: opened,
+                put: opened.filter((change) => marked.has(change.uuid)),
+                remove: [],
+            };
         });
     }
 
@@ -620,21 +637,29 @@ export class OutboxStore {
             const db = await this.database();
             // Only the answered changes are read, unless a creation was applied:
             // then the others may point to its local id.
-            const [answered, others, known] = await inTransaction(db, "readonly", async (changes, meta) => {
-                const answered = await Promise.all(
-                    results.map((result) => requestResult(changes.get(result.uuid)))
-                );
-                const appliedCreation = results.some(
-                    (result, index) => result.status === "applied" && answered[index]?.operation === CREATE
-                );
-                return Promise.all([
-                    answered,
-                    appliedCreation ? requestResult(changes.getAll()) : [],
-                    readMeta(meta, RESOLVED_IDS_KEY, {}),
-                ]);
-            });
+            const [answered, others, known] = await inTransaction(
+                db,
+                "readonly",
+                async (changes, meta) => {
+                    const answered = await Promise.all(
+                        results.map((result) => requestResult(changes.get(result.uuid)))
+                    );
+                    const appliedCreation = results.some(
+                        (result, index) =>
+                            result.status === "applied" && answered[index]?.operation === CREATE
+                    );
+                    return Promise.all([
+                        answered,
+                        appliedCreation ? requestResult(changes.getAll()) : [],
+                        readMeta(meta, RESOLVED_IDS_KEY, {}),
+                    ]);
+                }
+            );
             const byUuid = new Map(
-                (await this._openAll(keyring, answered.filter(Boolean))).map((change) => [change.uuid, change])
+                (await this._openAll(keyring, answered.filter(Boolean))).map((change) => [
+                    change.uuid,
+                    change,
+                ])
             );
             const applied = [];
             const updated = new Map();
@@ -682,7 +707,9 @@ export class OutboxStore {
                     Object.entries({ ...known, ...newlyResolved }).slice(-RESOLVED_IDS_KEPT)
                 );
             }
-            const sealed = await Promise.all([...updated.values()].map((change) => sealChange(keyring, change)));
+            const sealed = await Promise.all(
+                [...updated.values()].map((change) => sealChange(keyring, change))
+            );
             await inTransaction(db, "readwrite", async (changes, meta) => {
                 appliedUuids.forEach((uuid) => changes.delete(uuid));
                 sealed.forEach((change) => changes.put(change));
@@ -800,7 +827,9 @@ export const offlineOutboxService = {
                 }
                 return;
             }
-            const remaining = changesByRecord.get(key).filter((queued) => queued.uuid !== change.uuid);
+            const remaining = changesByRecord
+                .get(key)
+                .filter((queued) => queued.uuid !== change.uuid);
             if (remaining.length) {
                 changesByRecord.set(key, remaining);
             } else {

@@ -7,7 +7,7 @@ import { orderByToString } from "@web/search/utils/order_by";
 import { View } from "@web/views/view";
 
 /** Most records whose form "Prepare for offline" stores in one go. */
-export const PREPARE_LIMIT = 200;
+const PREPARE_LIMIT = 200;
 
 /**
  * Opens the form of one record out of sight, the way the action would open it
@@ -52,9 +52,21 @@ async function openFormOutOfSight(env, action, resId, resIds) {
  * when shown (see views/list_patch.js, views/kanban_patch.js).
  */
 export const offlinePrepareService = {
-    dependencies: ["offline_config", "offline_connectivity", "offline_read_cache", "orm", "action", "notification"],
+    dependencies: [
+        "offline_config",
+        "offline_connectivity",
+        "offline_read_cache",
+        "orm",
+        "action",
+        "notification",
+    ],
     start(env, services) {
-        const { offline_connectivity: connectivity, offline_read_cache: readCache, orm, notification } = services;
+        const {
+            offline_connectivity: connectivity,
+            offline_read_cache: readCache,
+            orm,
+            notification,
+        } = services;
         const state = reactive({ isRunning: false, done: 0, total: 0 });
         let currentView = null;
 
@@ -94,7 +106,12 @@ export const offlinePrepareService = {
                 }
             },
             get canPrepare() {
-                return services.offline_config.enabled && connectivity.status.isOnline && Boolean(currentView) && !state.isRunning;
+                return (
+                    services.offline_config.enabled &&
+                    connectivity.status.isOnline &&
+                    Boolean(currentView) &&
+                    !state.isRunning
+                );
             },
             async prepare() {
                 const view = currentView;
@@ -105,11 +122,16 @@ export const offlinePrepareService = {
                 Object.assign(state, { isRunning: true, done: 0, total: 0 });
                 try {
                     const count = await storeForms(view, action);
-                    notification.add(_t("%s records are ready to be opened offline.", count), { type: "success" });
+                    notification.add(_t("%s records are ready to be opened offline.", count), {
+                        type: "success",
+                    });
                 } catch (error) {
                     const message =
                         error instanceof ConnectionLostError
-                            ? _t("The connection dropped while preparing for offline: %(done)s of %(total)s records are ready.", state)
+                            ? _t(
+                                  "The connection dropped while preparing for offline: %(done)s of %(total)s records are ready.",
+                                  state
+                              )
                             : _t("Preparing for offline failed: %s", error.message);
                     notification.add(message, { type: "warning" });
                 } finally {

@@ -85,7 +85,8 @@ patch(rpc, {
         return super._rpc(url, params, settings);
     },
 });
-const sendToServer = (url, params, settings = {}) => rpc._rpcWithoutReadCache(url, params, settings);
+const sendToServer = (url, params, settings = {}) =>
+    rpc._rpcWithoutReadCache(url, params, settings);
 
 /**
  * The read cache: while online, stores in IndexedDB the answer of every read
@@ -198,7 +199,9 @@ export const offlineReadCacheService = {
                 ready
                     .then(() => store.deleteTagged(tagRanges))
                     .then(() => forgetAvailability(Object.keys(availability)))
-                    .catch((error) => console.warn("offline_mode: could not delete an action's data", error));
+                    .catch((error) =>
+                        console.warn("offline_mode: could not delete an action's data", error)
+                    );
             }
         }
 
@@ -208,9 +211,13 @@ export const offlineReadCacheService = {
          * if the user does not open them again (see learnActionCaching).
          */
         function scheduleActionCheck() {
-            actionCheck ??= new Promise((resolve) => browser.setTimeout(resolve, ACTION_CHECK_DELAY_MS))
+            actionCheck ??= new Promise((resolve) =>
+                browser.setTimeout(resolve, ACTION_CHECK_DELAY_MS)
+            )
                 .then(checkStoredActions)
-                .catch((error) => console.warn("offline_mode: could not check the stored actions", error))
+                .catch((error) =>
+                    console.warn("offline_mode: could not check the stored actions", error)
+                )
                 .finally(() => (actionCheck = null));
         }
 
@@ -220,9 +227,11 @@ export const offlineReadCacheService = {
                 if (!connectivity.status.isOnline) {
                     return;
                 }
-                const action = await sendToServer("/web/action/load", { action_id: actionId }, { silent: true }).catch(
-                    () => null
-                );
+                const action = await sendToServer(
+                    "/web/action/load",
+                    { action_id: actionId },
+                    { silent: true }
+                ).catch(() => null);
                 learnActionCaching(action);
             }
         }
@@ -232,8 +241,14 @@ export const offlineReadCacheService = {
             if (isAction) {
                 learnActionCaching(answer);
             }
-            const actionId = isAction ? answer?.id : scope?.action || params.kwargs?.options?.action_id;
-            if (actionsNotCached.has(actionId) || isPartialRead(url, params) || !isStorableAnswer(url, answer)) {
+            const actionId = isAction
+                ? answer?.id
+                : scope?.action || params.kwargs?.options?.action_id;
+            if (
+                actionsNotCached.has(actionId) ||
+                isPartialRead(url, params) ||
+                !isStorableAnswer(url, answer)
+            ) {
                 return;
             }
             // Serialised now: the caller is free to change the answer once it has it.
@@ -267,7 +282,9 @@ export const offlineReadCacheService = {
                 await ready;
                 await sealed(sealNames, names)
                     .then((rows) => store.putNames(rows))
-                    .catch((error) => console.warn("offline_mode: could not store record names", error));
+                    .catch((error) =>
+                        console.warn("offline_mode: could not store record names", error)
+                    );
             }
             const answers = [...pendingWrites.values()];
             pendingWrites.clear();
@@ -289,7 +306,10 @@ export const offlineReadCacheService = {
                     await evictTo((await store.usage()).bytes / 2);
                     usage = await store.putEntries(entries);
                 } catch (retryError) {
-                    console.warn("offline_mode: browser storage is full, answers not stored", retryError);
+                    console.warn(
+                        "offline_mode: browser storage is full, answers not stored",
+                        retryError
+                    );
                     return;
                 }
             }
@@ -324,7 +344,9 @@ export const offlineReadCacheService = {
         /** The action and view shown: what the chatter and the messaging menu read for. */
         function shownScope() {
             const controller = env.services.action?.currentController;
-            return controller?.action?.id ? { action: controller.action.id, view: controller.view?.type } : null;
+            return controller?.action?.id
+                ? { action: controller.action.id, view: controller.view?.type }
+                : null;
         }
 
         function handleRpc(url, params, settings) {
@@ -355,7 +377,10 @@ export const offlineReadCacheService = {
                     return answer;
                 },
                 async (error) => {
-                    if (error instanceof ConnectionLostError && (await connectivity.confirmConnectionLost())) {
+                    if (
+                        error instanceof ConnectionLostError &&
+                        (await connectivity.confirmConnectionLost())
+                    ) {
                         return serve(url, readCacheKey(url, sentParams));
                     }
                     throw error;
@@ -415,13 +440,19 @@ export const offlineReadCacheService = {
             async formReadRequest(actionId, model) {
                 await ready;
                 const unlocked = await keyring;
-                for (const name of unlocked ? await store.keysWithTag(viewTag(actionId, "form"), 100) : []) {
+                for (const name of unlocked
+                    ? await store.keysWithTag(viewTag(actionId, "form"), 100)
+                    : []) {
                     const entry = await openEntry(unlocked, name, await store.getJson(name));
                     if (!entry) {
                         continue;
                     }
                     const [url, params] = JSON.parse(entry.key);
-                    if (params.model === model && params.method === "web_read" && params.args?.[0]?.length === 1) {
+                    if (
+                        params.model === model &&
+                        params.method === "web_read" &&
+                        params.args?.[0]?.length === 1
+                    ) {
                         return { url, params };
                     }
                 }
@@ -441,7 +472,11 @@ export const offlineReadCacheService = {
                 const [, ...otherArgs] = params.args;
                 for (let start = 0; start < ids.length; start += PREFETCH_BATCH_SIZE) {
                     const batch = ids.slice(start, start + PREFETCH_BATCH_SIZE);
-                    const records = await sendToServer(url, { ...params, args: [batch, ...otherArgs] }, { silent: true });
+                    const records = await sendToServer(
+                        url,
+                        { ...params, args: [batch, ...otherArgs] },
+                        { silent: true }
+                    );
                     for (const record of records) {
                         const single = { ...params, args: [[record.id], ...otherArgs] };
                         remember(url, single, scope, readCacheKey(url, single), [record]);
@@ -490,7 +525,9 @@ export const offlineReadCacheService = {
                     .then(() => sealed(sealSearch, { ...search, usedAt: Date.now() }))
                     .then((row) => store.saveSearch(row, SEARCHES_PER_ACTION)),
             searchesFor: (actionId) =>
-                ready.then(() => store.searchesFor(actionId)).then((rows) => sealed(openSearches, rows)),
+                ready
+                    .then(() => store.searchesFor(actionId))
+                    .then((rows) => sealed(openSearches, rows)),
             /** Deletes everything this user stored in this browser (logout). */
             async deleteAllData() {
                 activeReadCache = null;

@@ -178,7 +178,8 @@ export const offlineSyncService = {
                             continue;
                         }
                         // A change the server will not take: a sync issue, never dropped.
-                        const code = error.data.name === BATCH_REFUSED ? "bad_request" : "validation";
+                        const code =
+                            error.data.name === BATCH_REFUSED ? "bad_request" : "validation";
                         results = [...refused, rejection(payloads[0].uuid, code, error.message)];
                         batchSize = config.max_batch;
                     }

@@ -48,10 +48,14 @@ patch(ActionMenus.prototype, {
     },
 
     offlineItemClass(item) {
-        return this.isItemUnavailableOffline(item) ? "o_menu_item o_offline_unavailable" : "o_menu_item";
+        return this.isItemUnavailableOffline(item)
+            ? "o_menu_item o_offline_unavailable"
+            : "o_menu_item";
     },
 
     offlineItemAttrs(item) {
-        return this.isItemUnavailableOffline(item) ? { "data-tooltip": notAvailableOfflineText() } : {};
+        return this.isItemUnavailableOffline(item)
+            ? { "data-tooltip": notAvailableOfflineText() }
+            : {};
     },
 });

@@ -32,8 +32,14 @@ patch(SearchModel.prototype, {
 
     _rememberSearchForOffline() {
         const { actionId, viewType } = this.env.config;
-        const { offline_connectivity: connectivity, offline_read_cache: readCache } = this.env.services;
-        if (!actionId || !this.searchMenuTypes.size || !connectivity?.status.isOnline || !this.facets.length) {
+        const { offline_connectivity: connectivity, offline_read_cache: readCache } =
+            this.env.services;
+        if (
+            !actionId ||
+            !this.searchMenuTypes.size ||
+            !connectivity?.status.isOnline ||
+            !this.facets.length
+        ) {
             return;
         }
         let state;

@@ -19,8 +19,10 @@ function refuseOffline(component, message) {
     return true;
 }
 
-const uploadMessage = () => _t("Uploading files needs a connection to the server. Try again once you are back online.");
-const deleteMessage = () => _t("Deleting files needs a connection to the server. Try again once you are back online.");
+const uploadMessage = () =>
+    _t("Uploading files needs a connection to the server. Try again once you are back online.");
+const deleteMessage = () =>
+    _t("Deleting files needs a connection to the server. Try again once you are back online.");
 
 patch(FileInput.prototype, {
     async onTriggerClicked() {

@@ -1,7 +1,11 @@
 import { patch } from "@web/core/utils/patch";
 import { KanbanController } from "@web/views/kanban/kanban_controller";
 import { KanbanRecord } from "@web/views/kanban/kanban_record";
-import { notAvailableOfflineText, useOfflineAvailability, useOfflinePreparation } from "../core/offline_hooks";
+import {
+    notAvailableOfflineText,
+    useOfflineAvailability,
+    useOfflinePreparation,
+} from "../core/offline_hooks";
 
 /** Offline, cards whose form was never opened in this browser are grayed out and do not open. */
 patch(KanbanRecord.prototype, {

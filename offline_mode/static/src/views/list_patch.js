@@ -1,7 +1,11 @@
 import { patch } from "@web/core/utils/patch";
 import { ListController } from "@web/views/list/list_controller";
 import { ListRenderer } from "@web/views/list/list_renderer";
-import { notAvailableOfflineText, useOfflineAvailability, useOfflinePreparation } from "../core/offline_hooks";
+import {
+    notAvailableOfflineText,
+    useOfflineAvailability,
+    useOfflinePreparation,
+} from "../core/offline_hooks";
 
 /** Offline, rows whose form was never opened in this browser are grayed out and do not open. */
 patch(ListRenderer.prototype, {
@@ -26,7 +30,9 @@ patch(ListRenderer.prototype, {
 
     getRowClass(record) {
         const classNames = super.getRowClass(record);
-        return this.isRowUnavailableOffline(record) ? `${classNames} o_offline_unavailable` : classNames;
+        return this.isRowUnavailableOffline(record)
+            ? `${classNames} o_offline_unavailable`
+            : classNames;
     },
 });
 

@@ -83,7 +83,9 @@ export function takeScreenshot(name, trigger) {
 }
 
 function untilUnload() {
-    return new Promise((resolve) => window.addEventListener("beforeunload", resolve, { once: true }));
+    return new Promise((resolve) =>
+        window.addEventListener("beforeunload", resolve, { once: true })
+    );
 }
 
 /** Reloads the page as F5 does: the cached data stays. */

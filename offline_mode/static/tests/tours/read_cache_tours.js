@@ -64,7 +64,10 @@ tours.add("offline_mode_reopen_offline", {
             trigger: ".o_offline_mode_systray_toggler",
             run: "click",
         },
-        takeScreenshot("offline_systray_dropdown", ".o_offline_mode_systray_dropdown .o_offline_mode_retry"),
+        takeScreenshot(
+            "offline_systray_dropdown",
+            ".o_offline_mode_systray_dropdown .o_offline_mode_retry"
+        ),
         {
             content: "Close the offline dropdown",
             trigger: ".o_offline_mode_systray_toggler",
@@ -73,7 +76,8 @@ tours.add("offline_mode_reopen_offline", {
         // Offline: menus never opened are grayed out, with a tooltip.
         {
             content: "General Settings was never opened: grayed out",
-            trigger: ".o_menu_sections .o_nav_entry.o_offline_unavailable[data-menu-xmlid='base_setup.menu_config']",
+            trigger:
+                ".o_menu_sections .o_nav_entry.o_offline_unavailable[data-menu-xmlid='base_setup.menu_config']",
             run: "hover",
         },
         {
@@ -97,8 +101,10 @@ tours.add("offline_mode_reopen_offline", {
         // Offline: the users were not open any more when the network went down.
         ...openUsersMenu(),
         {
-            content: "The list of users reopens from the browser cache; Mitchell Admin's form was never opened",
-            trigger: ".o_list_view .o_data_row.o_offline_unavailable .o_data_cell:contains(Mitchell Admin)",
+            content:
+                "The list of users reopens from the browser cache; Mitchell Admin's form was never opened",
+            trigger:
+                ".o_list_view .o_data_row.o_offline_unavailable .o_data_cell:contains(Mitchell Admin)",
         },
         ...openMarcDemo(),
         {
@@ -127,7 +133,8 @@ tours.add("offline_mode_search_replay", {
         },
         {
             content: "Only Marc Demo is listed",
-            trigger: ".o_list_view:not(:has(.o_data_row:contains(Mitchell Admin))) .o_data_row:contains(Marc Demo)",
+            trigger:
+                ".o_list_view:not(:has(.o_data_row:contains(Mitchell Admin))) .o_data_row:contains(Marc Demo)",
         },
         {
             content: "Remove the search",
@@ -153,7 +160,8 @@ tours.add("offline_mode_search_replay", {
         },
         {
             content: "Its results are shown from the browser cache",
-            trigger: ".o_list_view:not(:has(.o_data_row:contains(Mitchell Admin))) .o_data_row:contains(Marc Demo)",
+            trigger:
+                ".o_list_view:not(:has(.o_data_row:contains(Mitchell Admin))) .o_data_row:contains(Marc Demo)",
         },
         {
             content: "With its facet",
@@ -191,11 +199,13 @@ tours.add("offline_mode_data_caching_off", {
         },
         {
             content: "The users, opened online but with data caching off, are unavailable offline",
-            trigger: ".o-dropdown--menu a.o_offline_unavailable[data-menu-xmlid='base.menu_action_res_users']",
+            trigger:
+                ".o-dropdown--menu a.o_offline_unavailable[data-menu-xmlid='base.menu_action_res_users']",
         },
         {
             content: "The companies are available",
-            trigger: ".o-dropdown--menu a:not(.o_offline_unavailable)[data-menu-xmlid='base.menu_action_res_company_form']",
+            trigger:
+                ".o-dropdown--menu a:not(.o_offline_unavailable)[data-menu-xmlid='base.menu_action_res_company_form']",
         },
         {
             content: "Clicking the users does nothing but say why",
@@ -280,7 +290,12 @@ async function readAttachment(name) {
 
 function rpcSearchRead(model, domain, fields) {
     const { rpc } = odoo.loader.modules.get("@web/core/network/rpc");
-    return rpc(`/web/dataset/call_kw/${model}/search_read`, { model, method: "search_read", args: [domain, fields], kwargs: {} });
+    return rpc(`/web/dataset/call_kw/${model}/search_read`, {
+        model,
+        method: "search_read",
+        args: [domain, fields],
+        kwargs: {},
+    });
 }
 
 tours.add("offline_mode_files", {
@@ -305,8 +320,14 @@ tours.add("offline_mode_files", {
                     throw new Error(`Unexpected content: ${text}`);
                 }
                 // Remember the ids while the server answers.
-                const attachments = await rpcSearchRead("ir.attachment", [["name", "like", "offline_mode_"]], ["id", "name"]);
-                window.offlineModeAttachments = Object.fromEntries(attachments.map(({ id, name }) => [name, id]));
+                const attachments = await rpcSearchRead(
+                    "ir.attachment",
+                    [["name", "like", "offline_mode_"]],
+                    ["id", "name"]
+                );
+                window.offlineModeAttachments = Object.fromEntries(
+                    attachments.map(({ id, name }) => [name, id])
+                );
                 // Stored by the worker once received.
                 await new Promise((resolve) => setTimeout(resolve, 500));
             },
@@ -317,12 +338,19 @@ tours.add("offline_mode_files", {
             trigger: "body",
             async run() {
                 const ids = window.offlineModeAttachments;
-                const opened = await fetch(`/web/content/${ids["offline_mode_opened.txt"]}?download=true`);
+                const opened = await fetch(
+                    `/web/content/${ids["offline_mode_opened.txt"]}?download=true`
+                );
                 if ((await opened.text()) !== "opened online") {
                     throw new Error("The file opened online is not available offline");
                 }
-                const neverOpened = await fetch(`/web/content/${ids["offline_mode_never_opened.txt"]}?download=true`).then(
-                    (response) => `served (${response.status} ${response.type} ${response.headers.get("content-type")})`,
+                const neverOpened = await fetch(
+                    `/web/content/${ids["offline_mode_never_opened.txt"]}?download=true`
+                ).then(
+                    (response) =>
+                        `served (${response.status} ${response.type} ${response.headers.get(
+                            "content-type"
+                        )})`,
                     () => "failed"
                 );
                 if (neverOpened !== "failed") {

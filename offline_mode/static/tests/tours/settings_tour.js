@@ -12,7 +12,8 @@ registry.category("web_tour.tours").add("offline_mode_settings_block", {
         },
         {
             content: "The storage cap shows its default",
-            trigger: "#offline_mode_storage_setting .o_field_widget[name=offline_mode_storage_cap_mb] input:value(2,048)",
+            trigger:
+                "#offline_mode_storage_setting .o_field_widget[name=offline_mode_storage_cap_mb] input:value(2,048)",
         },
         {
             content: "Conflict handling defaults to asking the user",

@@ -30,11 +30,17 @@ export const offlineKeyService = {
         const owner = `${session.db}:${user.userId}`;
 
         async function askForPin(key, iterations) {
-            await new Promise((resolve) => env.bus.addEventListener("WEB_CLIENT_READY", resolve, { once: true }));
+            await new Promise((resolve) =>
+                env.bus.addEventListener("WEB_CLIENT_READY", resolve, { once: true })
+            );
             dialog.add(OfflinePinDialog, {
                 save: async (pin) => {
                     const wrapped = await offlineCrypto.wrapWithSecret(key, pin, iterations);
-                    await offlineCrypto.writeEntry(owner, "unlock", { method: "pin", ...wrapped, failures: 0 });
+                    await offlineCrypto.writeEntry(owner, "unlock", {
+                        method: "pin",
+                        ...wrapped,
+                        failures: 0,
+                    });
                 },
             });
         }
@@ -43,7 +49,10 @@ export const offlineKeyService = {
         async function keepForLater(answer, key) {
             if (answer.unlock === "none") {
                 await Promise.all([
-                    offlineCrypto.writeEntry(owner, "device", { keyId: key.keyId, key: answer.key }),
+                    offlineCrypto.writeEntry(owner, "device", {
+                        keyId: key.keyId,
+                        key: answer.key,
+                    }),
                     offlineCrypto.deleteEntry(owner, "unlock"),
                 ]);
                 return;
@@ -63,7 +72,10 @@ export const offlineKeyService = {
                 // Wraps a key the server replaced: it would unlock nothing of what comes next.
                 await offlineCrypto.deleteEntry(owner, "unlock");
             }
-            if (answer.unlock === "pin" && !(kept?.method === "pin" && kept.keyId === key.keyId && kept.wrapped)) {
+            if (
+                answer.unlock === "pin" &&
+                !(kept?.method === "pin" && kept.keyId === key.keyId && kept.wrapped)
+            ) {
                 askForPin(key, answer.iterations);
             }
         }

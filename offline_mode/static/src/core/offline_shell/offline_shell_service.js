@@ -56,13 +56,17 @@ export const offlineShellService = {
 
         async function rememberShellBytes() {
             const index = await caches.match(SHELL_INDEX_KEY, { cacheName });
-            const bytes = index ? Object.values((await index.json()).bytes).reduce((sum, size) => sum + size, 0) : 0;
+            const bytes = index
+                ? Object.values((await index.json()).bytes).reduce((sum, size) => sum + size, 0)
+                : 0;
             browser.localStorage.setItem(shellBytesKey(session.db, user.userId), String(bytes));
         }
 
         async function askPersistentStorage() {
             const storage = browser.navigator.storage;
-            state.persisted = Boolean(storage?.persist && ((await storage.persisted()) || (await storage.persist())));
+            state.persisted = Boolean(
+                storage?.persist && ((await storage.persisted()) || (await storage.persist()))
+            );
         }
 
         if (!config.enabled) {
@@ -76,16 +80,26 @@ export const offlineShellService = {
         }
         if (canKeepShell) {
             if (session.offline_mode_hard_reload) {
-                caches.delete(cacheName).finally(() => tellWorker({ user: `${session.db}:${user.userId}` }));
+                caches
+                    .delete(cacheName)
+                    .finally(() => tellWorker({ user: `${session.db}:${user.userId}` }));
             } else if (!session.offline_mode_started_offline) {
                 const loaded = new Promise((resolve) =>
-                    env.bus.addEventListener("WEB_CLIENT_READY", () => browser.setTimeout(resolve, KEEP_DELAY_MS), {
-                        once: true,
-                    })
+                    env.bus.addEventListener(
+                        "WEB_CLIENT_READY",
+                        () => browser.setTimeout(resolve, KEEP_DELAY_MS),
+                        {
+                            once: true,
+                        }
+                    )
                 );
-                Promise.all([loaded, keys.ready]).then(([, keyring]) => keyring && keepWhatWasLoaded());
+                Promise.all([loaded, keys.ready]).then(
+                    ([, keyring]) => keyring && keepWhatWasLoaded()
+                );
             }
-            rememberShellBytes().catch((error) => console.warn("offline_mode: shell size unknown", error));
+            rememberShellBytes().catch((error) =>
+                console.warn("offline_mode: shell size unknown", error)
+            );
         }
 
         return {

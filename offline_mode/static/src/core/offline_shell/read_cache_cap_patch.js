@@ -14,8 +14,12 @@ const MB = 1024 * 1024;
 patch(offlineReadCacheService, {
     start(env, dependencies) {
         const config = dependencies.offline_config;
-        const shellMb = Number(browser.localStorage.getItem(shellBytesKey(session.db, user.userId)) || 0) / MB;
+        const shellMb =
+            Number(browser.localStorage.getItem(shellBytesKey(session.db, user.userId)) || 0) / MB;
         const storageCapMb = Math.max(config.storage_cap_mb - shellMb, 0);
-        return super.start(env, { ...dependencies, offline_config: { ...config, storage_cap_mb: storageCapMb } });
+        return super.start(env, {
+            ...dependencies,
+            offline_config: { ...config, storage_cap_mb: storageCapMb },
+        });
     },
 });

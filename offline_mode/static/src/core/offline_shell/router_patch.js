@@ -20,7 +20,9 @@ patch(router, {
         if (!localIds.size) {
             return super.urlToState(urlObj);
         }
-        const state = super.urlToState(new URL(pathname + urlObj.search + urlObj.hash, urlObj.href));
+        const state = super.urlToState(
+            new URL(pathname + urlObj.search + urlObj.hash, urlObj.href)
+        );
         for (const action of new Set([state, ...(state.actionStack || [])])) {
             for (const key of ["resId", "active_id"]) {
                 if (localIds.has(action[key])) {

@@ -3,7 +3,11 @@ import { actionService } from "@web/webclient/actions/action_service";
 import { needsServerText } from "../../core/offline_hooks";
 
 /** Action types whose execution needs the server, whatever the cache holds. */
-const SERVER_ACTION_TYPES = new Set(["ir.actions.report", "ir.actions.server", "ir.actions.act_url"]);
+const SERVER_ACTION_TYPES = new Set([
+    "ir.actions.report",
+    "ir.actions.server",
+    "ir.actions.act_url",
+]);
 
 /**
  * Offline, reports, server actions and URL actions given as descriptions (print

@@ -162,8 +162,9 @@ export class OfflineChanges extends Component {
 
     /** Saves `changes` to a file on the user's device (no server needed). */
     download(changes) {
-        const { name, content } = exportChanges(changes, (localId) =>
-            this.outboxService.creationOf(localId)?.uuid
+        const { name, content } = exportChanges(
+            changes,
+            (localId) => this.outboxService.creationOf(localId)?.uuid
         );
         const url = URL.createObjectURL(new Blob([content], { type: "application/json" }));
         const link = Object.assign(document.createElement("a"), { href: url, download: name });

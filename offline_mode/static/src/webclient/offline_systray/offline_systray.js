@@ -29,7 +29,9 @@ export class OfflineSystray extends Component {
     }
 
     get offlineSince() {
-        return formatDateTime(DateTime.fromJSDate(this.status.offlineSince), { showSeconds: false });
+        return formatDateTime(DateTime.fromJSDate(this.status.offlineSince), {
+            showSeconds: false,
+        });
     }
 
     get prepareTooltip() {
@@ -40,7 +42,9 @@ export class OfflineSystray extends Component {
         this.state.isRetrying = true;
         try {
             if (!(await this.connectivity.probeNow())) {
-                this.notification.add(_t("The server still cannot be reached."), { type: "warning" });
+                this.notification.add(_t("The server still cannot be reached."), {
+                    type: "warning",
+                });
             }
         } finally {
             this.state.isRetrying = false;
