@@ -2,10 +2,12 @@
 server on loopback, logged-in web sessions; and a place to report figures."""
 import os
 import tempfile
+import time
 import uuid
 
 import pytest
 
+from support.browser import Browser
 from support.jsonrpc import WebSession
 from support.odoo_server import OdooServer, create_database, drop_database, sql
 
@@ -71,3 +73,23 @@ def make_user(admin):
 def db_rows(database):
     """db_rows(query, params) runs SQL on the test database, for invariant checks."""
     return lambda query, params=None: sql(database, query, params)
+
+
+@pytest.fixture
+def browser():
+    """A headless Chromium of the test's own, its profile deleted afterwards."""
+    chromium = Browser()
+    yield chromium
+    chromium.close()
+
+
+@pytest.fixture(scope="session")
+def wait_for_rows(db_rows):
+    """wait_for_rows(query, params, expected) waits until the query answers `expected`
+    (a sync the web client runs by itself), failing with what the database holds."""
+    def wait(query, params, expected, timeout=60):
+        deadline = time.monotonic() + timeout
+        while (rows := db_rows(query, params)) != expected:
+            assert time.monotonic() < deadline, f"database still holds {rows}, expected {expected}"
+            time.sleep(0.5)
+    return wait

@@ -4,25 +4,9 @@ import os
 import time
 import uuid
 
-import pytest
-
-from support.browser import Browser
-
 SYNC_TIMEOUT = 60
 
 
-@pytest.fixture
-def browser():
-    chromium = Browser()
-    yield chromium
-    chromium.close()
-
-
-def _wait_for_db(db_rows, query, params, expected, timeout=SYNC_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while (rows := db_rows(query, params)) != expected:
-        assert time.monotonic() < deadline, f"database still holds {rows}, expected {expected}"
-        time.sleep(0.5)
 
 
 def _open_form(tab, server, action, res_id):
@@ -48,7 +32,7 @@ def _wait_for_stored_name(tab, server, uid, model, res_id):
 
 
 def test_documented_scenario_salesperson_and_revenue_changed_offline_reach_the_database(
-        server, admin, browser, db_rows, log_dir, report):
+        server, admin, browser, db_rows, wait_for_rows, log_dir, report):
     """The README's example, on the demo opportunity: the Salesperson is set offline to
     someone never typed online (the form, opened online, fetched its choices)."""
     demo_uid = admin.call_kw("ir.model.data", "check_object_reference", ["base", "user_demo"])[1]
@@ -88,7 +72,7 @@ def test_documented_scenario_salesperson_and_revenue_changed_offline_reach_the_d
 
     # Back online: the queue drains by itself and the database holds both values, once.
     tab.set_offline(False)
-    _wait_for_db(db_rows, "SELECT expected_revenue::int, user_id FROM crm_lead WHERE id = %s", [lead],
+    wait_for_rows("SELECT expected_revenue::int, user_id FROM crm_lead WHERE id = %s", [lead],
                  [(15000, demo_uid)])
     tab.gone(".o_offline_mode_change", timeout=SYNC_TIMEOUT)
     applied = db_rows("SELECT count(*) FROM offline_change WHERE model = 'crm.lead' AND res_id = %s "
@@ -99,7 +83,7 @@ def test_documented_scenario_salesperson_and_revenue_changed_offline_reach_the_d
            "1 ledger entry")
 
 
-def test_two_tabs_offline_each_change_applied_exactly_once(server, admin, browser, db_rows, report):
+def test_two_tabs_offline_each_change_applied_exactly_once(server, admin, browser, db_rows, wait_for_rows, report):
     partners = admin.call_kw("res.partner", "create", [[
         {"name": f"Two tabs {n} {uuid.uuid4().hex[:6]}"} for n in range(2)]])
     cookies = admin.http.cookies.get_dict()
@@ -115,7 +99,7 @@ def test_two_tabs_offline_each_change_applied_exactly_once(server, admin, browse
         tab.wait_for(".o_form_view .o_offline_mode_pending")
     for tab in tabs:
         tab.set_offline(False)
-    _wait_for_db(db_rows, "SELECT id, function FROM res_partner WHERE id = ANY(%s) ORDER BY id", [partners],
+    wait_for_rows("SELECT id, function FROM res_partner WHERE id = ANY(%s) ORDER BY id", [partners],
                  [(partner, f"Edited in tab {n}") for n, partner in enumerate(partners)])
     time.sleep(3)  # let both tabs settle: a second send would show up in the ledger
     ledger = db_rows("SELECT res_id, count(*), sum(replay_count) FROM offline_change "
@@ -165,7 +149,7 @@ def test_crm_menus_running_a_server_action_reopen_offline(server, admin, browser
 
 
 def test_record_created_offline_is_listed_with_the_others_then_synced_once(
-        server, admin, browser, db_rows, log_dir, report):
+        server, admin, browser, db_rows, wait_for_rows, log_dir, report):
     """Created offline, then back to the pipeline's list (which shows tags): the row is there,
     shaped like the others, and no error dialog appears; back online, it is created once."""
     name = f"Booth deal {uuid.uuid4().hex[:6]}"
@@ -195,7 +179,7 @@ def test_record_created_offline_is_listed_with_the_others_then_synced_once(
     tab.screenshot(os.path.join(log_dir, "end_to_end_created_offline_in_list.png"))
 
     tab.set_offline(False)
-    _wait_for_db(db_rows, "SELECT count(*) FROM crm_lead WHERE name = %s", [name], [(1,)])
+    wait_for_rows("SELECT count(*) FROM crm_lead WHERE name = %s", [name], [(1,)])
     tab.wait_for_js("odoo.__WOWL_DEBUG__.root.env.services.offline_outbox.state.changes.length === 0",
                     timeout=SYNC_TIMEOUT)
     assert db_rows("SELECT count(*) FROM crm_lead WHERE name = %s", [name]) == [(1,)]

@@ -8,7 +8,6 @@ import uuid
 import pytest
 import requests
 
-from support.browser import Browser
 from support.flaky_proxy import FlakyProxy
 from support.jsonrpc import WebSession
 from support.odoo_server import OdooServer
@@ -122,12 +121,6 @@ def _try(call, *args):
     with contextlib.suppress(requests.ConnectionError, requests.Timeout):
         call(*args)
 
-
-@pytest.fixture
-def browser():
-    chromium = Browser()
-    yield chromium
-    chromium.close()
 
 
 def test_online_creation_whose_answer_is_lost_is_made_once(server, admin, browser, db_rows, report):

@@ -1,30 +1,13 @@
 """Fields of several types edited offline in real forms reach the database once."""
 import os
-import time
 import uuid
-
-import pytest
-
-from support.browser import Browser
 
 SYNC_TIMEOUT = 60
 
 
-@pytest.fixture
-def browser():
-    chromium = Browser()
-    yield chromium
-    chromium.close()
 
 
-def _wait_for_db(db_rows, query, params, expected, timeout=SYNC_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while (rows := db_rows(query, params)) != expected:
-        assert time.monotonic() < deadline, f"database still holds {rows}, expected {expected}"
-        time.sleep(0.5)
-
-
-def test_tags_added_offline_to_a_contact_reach_the_database(server, admin, browser, db_rows, log_dir, report):
+def test_tags_added_offline_to_a_contact_reach_the_database(server, admin, browser, db_rows, wait_for_rows, log_dir, report):
     tag_name = f"Basement {uuid.uuid4().hex[:6]}"
     tag = admin.call_kw("res.partner.category", "create", [{"name": tag_name}])
     partner = admin.call_kw("res.partner", "create", [{"name": f"Tagged offline {uuid.uuid4().hex[:6]}"}])
@@ -48,7 +31,7 @@ def test_tags_added_offline_to_a_contact_reach_the_database(server, admin, brows
     tab.screenshot(os.path.join(log_dir, "offline_tags.png"))
 
     browser.set_offline(False)
-    _wait_for_db(db_rows, "SELECT category_id FROM res_partner_res_partner_category_rel WHERE partner_id = %s",
+    wait_for_rows("SELECT category_id FROM res_partner_res_partner_category_rel WHERE partner_id = %s",
                  [partner], [(tag,)])
     tab.wait_for_js("odoo.__WOWL_DEBUG__.root.env.services.offline_outbox.state.changes.length === 0",
                     timeout=SYNC_TIMEOUT)

@@ -10,26 +10,12 @@ import tempfile
 import time
 import uuid
 
-import pytest
-
 from support.browser import Browser
 from support.offline_data import UNLOCK_PAGE_SHOWN, unlock
 
 SYNC_TIMEOUT = 60
 
 
-@pytest.fixture
-def browser():
-    chromium = Browser()
-    yield chromium
-    chromium.close()
-
-
-def _wait_for_db(db_rows, query, params, expected, timeout=SYNC_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while (rows := db_rows(query, params)) != expected:
-        assert time.monotonic() < deadline, f"database still holds {rows}, expected {expected}"
-        time.sleep(0.5)
 
 
 def _shell_cache(database, uid):
@@ -88,7 +74,7 @@ def _open_pending_changes(tab):
 
 
 def test_offline_reload_reopens_the_form_which_is_edited_saved_still_listed_after_another_reload_and_applied_once(
-        server, admin, browser, db_rows, log_dir, report):
+        server, admin, browser, db_rows, wait_for_rows, log_dir, report):
     name = f"Reload {uuid.uuid4().hex[:6]}"
     partner = admin.call_kw("res.partner", "create", [{"name": name}])
     tab = browser.new_tab(cookies=admin.http.cookies.get_dict())
@@ -113,7 +99,7 @@ def test_offline_reload_reopens_the_form_which_is_edited_saved_still_listed_afte
     assert db_rows("SELECT function FROM res_partner WHERE id = %s", [partner]) == [(None,)]
 
     browser.set_offline(False)
-    _wait_for_db(db_rows, "SELECT function FROM res_partner WHERE id = %s", [partner],
+    wait_for_rows("SELECT function FROM res_partner WHERE id = %s", [partner],
                  [("Edited after an offline reload",)])
     tab.gone(".o_offline_mode_change", timeout=SYNC_TIMEOUT)
     time.sleep(2)  # a second send would show up in the ledger
@@ -160,7 +146,7 @@ def test_new_tab_offline_opens_the_pipeline_and_a_record_created_offline(server,
     report("Offline start: new tabs offline open the CRM pipeline and a record created offline by its URL")
 
 
-def test_browser_restarted_offline_starts_and_lists_the_pending_changes(server, admin, db_rows, log_dir, report):
+def test_browser_restarted_offline_starts_and_lists_the_pending_changes(server, admin, db_rows, wait_for_rows, log_dir, report):
     name = f"Restart {uuid.uuid4().hex[:6]}"
     partner = admin.call_kw("res.partner", "create", [{"name": name}])
     url = f"{server.url}/odoo/action-contacts.action_contacts/{partner}"
@@ -195,7 +181,7 @@ def test_browser_restarted_offline_starts_and_lists_the_pending_changes(server, 
         tab.wait_for(".o_offline_mode_change", text=name)
         tab.screenshot(os.path.join(log_dir, "offline_start_browser_restart.png"))
         second.set_offline(False)
-        _wait_for_db(db_rows, "SELECT function FROM res_partner WHERE id = %s", [partner],
+        wait_for_rows("SELECT function FROM res_partner WHERE id = %s", [partner],
                      [("Edited before a restart",)])
     finally:
         second.close()

@@ -28,12 +28,6 @@ from support.offline_data import (
 SYNC_TIMEOUT = 60
 
 
-@pytest.fixture
-def browser():
-    chromium = Browser()
-    yield chromium
-    chromium.close()
-
 
 def _marker(label):
     return f"{label}-{uuid.uuid4().hex[:10]}"
@@ -42,12 +36,6 @@ def _marker(label):
 def _confirm_leaving(tab):
     tab.on_event["Page.javascriptDialogOpening"] = lambda params: tab.send("Page.handleJavaScriptDialog", accept=True)
 
-
-def _wait_for_db(db_rows, query, params, expected, timeout=SYNC_TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while (rows := db_rows(query, params)) != expected:
-        assert time.monotonic() < deadline, f"database still holds {rows}, expected {expected}"
-        time.sleep(0.5)
 
 
 def _wait_for_shell(tab, database, uid, timeout=30):
@@ -75,7 +63,7 @@ def _cache_and_change_offline(browser, tab, server, partner, field, value):
 
 @pytest.mark.parametrize("ending", ["logout address"])
 def test_another_user_after_a_session_end_never_reads_the_first_users_data_and_the_change_lands_once(
-        ending, server, admin, make_user, browser, db_rows, log_dir, report):
+        ending, server, admin, make_user, browser, db_rows, wait_for_rows, log_dir, report):
     first, second = make_user(), make_user()
     cached, changed = _marker("Cached"), _marker("Changed")
     partner = admin.call_kw("res.partner", "create", [{"name": cached}])
@@ -116,7 +104,7 @@ def test_another_user_after_a_session_end_never_reads_the_first_users_data_and_t
     tab.goto(f"{server.url}/web/session/logout", ready="location.pathname === '/web/login'")
     first_login = _login_of(admin, first)
     sign_in(tab, server, first_login, first_login if ending == "logout address" else first_password)
-    _wait_for_db(db_rows, "SELECT function FROM res_partner WHERE id = %s", [partner], [(changed,)])
+    wait_for_rows("SELECT function FROM res_partner WHERE id = %s", [partner], [(changed,)])
     time.sleep(2)  # a second send would show in the ledger
     assert db_rows("SELECT count(*) FROM offline_change WHERE res_id = %s AND model = 'res.partner'",
                    [partner]) == [(1,)]
@@ -164,7 +152,7 @@ def test_the_profile_folder_holds_no_clear_text_of_values_cached_or_changed_offl
 
 
 def test_browser_restart_offline_asks_to_unlock_refuses_a_wrong_password_and_opens_with_the_right_one(
-        server, admin, make_user, db_rows, log_dir, report):
+        server, admin, make_user, db_rows, wait_for_rows, log_dir, report):
     user = make_user()
     login = _login_of(admin, user)
     cached, changed = _marker("Cached"), _marker("Changed")
@@ -205,7 +193,7 @@ def test_browser_restart_offline_asks_to_unlock_refuses_a_wrong_password_and_ope
         tab.wait_for_js(f"document.querySelector('.o_field_widget[name=function] input')?.value === '{changed}'")
 
         second.set_offline(False)
-        _wait_for_db(db_rows, "SELECT function FROM res_partner WHERE id = %s", [partner], [(changed,)])
+        wait_for_rows("SELECT function FROM res_partner WHERE id = %s", [partner], [(changed,)])
     finally:
         second.close()
     report("Privacy: browser restarted offline: unlock page asked, wrong password refused, right one opened the "

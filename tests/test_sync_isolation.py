@@ -8,8 +8,6 @@ import uuid
 
 import pytest
 
-from support.browser import Browser
-
 # Just past the server's limit for a whole request (sync/change.py MAX_REQUEST_BYTES).
 TOO_LARGE = 10 * 1024 * 1024 + 1
 
@@ -70,12 +68,6 @@ def test_batch_mixing_valid_and_poisoned_changes_applies_the_valid_ones(
     report(f"Isolation: one batch of {len(changes)} changes with {len(poisoned)} kinds of poisoned change "
            f"({', '.join(poisoned)}): the {len(valid)} valid ones applied, each bad one rejected with its uuid")
 
-
-@pytest.fixture
-def browser():
-    chromium = Browser()
-    yield chromium
-    chromium.close()
 
 
 def _services(expression):
