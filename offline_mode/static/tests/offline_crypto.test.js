@@ -2,7 +2,7 @@ import { after, describe, expect, test } from "@odoo/hoot";
 import { Keyring, offlineCrypto } from "@offline_mode/core/crypto/offline_crypto";
 import { openNames, sealEntries, sealNames } from "@offline_mode/core/crypto/read_cache_sealing";
 import { newUuid, PENDING, WRITE } from "@offline_mode/core/offline_change";
-import { OutboxLockedError, OutboxStore } from "@offline_mode/core/outbox";
+import { OutboxLockedError, OutboxStore } from "@offline_mode/core/outbox/outbox_store";
 import { requestResult } from "@offline_mode/core/indexed_db_store";
 import { deleteDatabases } from "./offline_edit_test_helpers";
 import { TEST_KEY, testKeyring } from "./offline_key_test_helpers";

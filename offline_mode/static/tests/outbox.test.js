@@ -10,7 +10,8 @@ import {
     toSyncPayload,
     WRITE,
 } from "@offline_mode/core/offline_change";
-import { OutboxFullError, OutboxStore, planEnqueue } from "@offline_mode/core/outbox";
+import { planEnqueue } from "@offline_mode/core/outbox/merge_planning";
+import { OutboxFullError, OutboxStore } from "@offline_mode/core/outbox/outbox_store";
 import { deleteDatabases, startOfflineMode } from "./offline_edit_test_helpers";
 import { testKeyring } from "./offline_key_test_helpers";
 

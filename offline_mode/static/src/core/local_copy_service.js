@@ -14,7 +14,7 @@
  *
  * Failure model: a queued deletion or (un)archiving is answered as done only
  * once the outbox stored it; a full storage is reported to the user and the
- * operation answered as not done (see outbox.js for the rest).
+ * operation answered as not done (see outbox/outbox_store.js for the rest).
  */
 
 import { ConnectionLostError } from "@web/core/network/rpc";
@@ -30,7 +30,7 @@ import {
 import { stableStringify } from "./cache_key";
 import { ARCHIVE, isLocalId, UNARCHIVE, UNLINK } from "./offline_change";
 import { namesInRecords, searchNames } from "./record_names";
-import { OutboxFullError } from "./outbox";
+import { OutboxFullError } from "./outbox/outbox_store";
 import { NotAvailableOfflineError } from "./read_cache_service";
 import { serverShapedRecord } from "./server_shape";
 
