@@ -191,11 +191,14 @@ test("offline, New only works for models whose new-record defaults were fetched 
     expect(".o_form_button_create").not.toHaveClass("o_offline_mode_new_unavailable");
 });
 
-test("a record created offline gets a local id and is queued as a creation", async () => {
+/**
+ * A new record's form opened online (its defaults came from the server), then
+ * the network cut, "Gemini Furniture" typed as its name and saved: the change queued.
+ */
+async function createGeminiOffline(arch) {
     const connection = setupOfflineMode({ online: true });
     await makeMockEnv();
-    // A new record's form opened online: its defaults came from the server.
-    await mountView({ type: "form", resModel: "partner", arch: FORM });
+    await mountView({ type: "form", resModel: "partner", arch });
     await waitUntil(() => getService("offline_outbox").state.modelsWithDefaults.has("partner"), {
         timeout: 2000,
     });
@@ -207,6 +210,11 @@ test("a record created offline gets a local id and is queued as a creation", asy
     await contains(".o_form_button_save").click();
     await waitFor(".o_offline_mode_pending", { timeout: 2000 });
     const [change] = getService("offline_outbox").state.changes;
+    return change;
+}
+
+test("a record created offline gets a local id and is queued as a creation", async () => {
+    const change = await createGeminiOffline(FORM);
     expect(change.operation).toBe("create");
     expect(change.resId).toBeLessThan(0);
     expect(change.values.name).toBe("Gemini Furniture");
@@ -242,20 +250,8 @@ test("a new record's online save carries its creation uuid, kept when its answer
 });
 
 test("a creation offline leaves out the fields the server computes (read-only, kept by force_save)", async () => {
-    const connection = setupOfflineMode({ online: true });
-    await makeMockEnv();
-    const arch = `<form><field name="name"/><field name="score" force_save="1"/></form>`;
-    await mountView({ type: "form", resModel: "partner", arch });
-    await waitUntil(() => getService("offline_outbox").state.modelsWithDefaults.has("partner"), {
-        timeout: 2000,
-    });
-    cutNetwork();
-    connection.setOnline(false);
-    await animationFrame();
-
-    await contains(".o_field_widget[name=name] input").edit("Gemini Furniture");
-    await contains(".o_form_button_save").click();
-    await waitFor(".o_offline_mode_pending", { timeout: 2000 });
-    const [change] = getService("offline_outbox").state.changes;
+    const change = await createGeminiOffline(
+        `<form><field name="name"/><field name="score" force_save="1"/></form>`
+    );
     expect(Object.keys(change.values)).toEqual(["name"]);
 });

@@ -156,6 +156,13 @@ function openOfflineDatabase(name) {
     });
 }
 
+/** The usage record of the read cache (nothing stored yet: zero). */
+async function readUsage(usageStore) {
+    return (
+        (await requestResult(usageStore.get(USAGE_ID))) || { id: USAGE_ID, bytes: 0, entries: 0 }
+    );
+}
+
 /**
  * @typedef {{ key: string, tags: string[], size: number, storedAt: number, usedAt: number }} EntryInfo
  * @typedef {{ key: string, json: string, tags: string[] }} NewEntry
@@ -216,11 +223,7 @@ export class ReadCacheStore {
                 const infos = tx.objectStore("read_entries");
                 const payloads = tx.objectStore("read_payloads");
                 const usageStore = tx.objectStore("read_usage");
-                const usage = (await requestResult(usageStore.get(USAGE_ID))) || {
-                    id: USAGE_ID,
-                    bytes: 0,
-                    entries: 0,
-                };
+                const usage = await readUsage(usageStore);
                 const previous = await Promise.all(
                     entries.map(({ key }) => requestResult(infos.get(key)))
                 );
@@ -346,8 +349,8 @@ export class ReadCacheStore {
     async usage() {
         const db = await this.database();
         return inTransaction(db, ["read_usage"], "readonly", async (tx) => {
-            const usage = await requestResult(tx.objectStore("read_usage").get(USAGE_ID));
-            return { bytes: usage?.bytes || 0, entries: usage?.entries || 0 };
+            const { bytes, entries } = await readUsage(tx.objectStore("read_usage"));
+            return { bytes, entries };
         });
     }
 
@@ -391,11 +394,7 @@ export class ReadCacheStore {
                 const infos = tx.objectStore("read_entries");
                 const payloads = tx.objectStore("read_payloads");
                 const usageStore = tx.objectStore("read_usage");
-                const usage = (await requestResult(usageStore.get(USAGE_ID))) || {
-                    id: USAGE_ID,
-                    bytes: 0,
-                    entries: 0,
-                };
+                const usage = await readUsage(usageStore);
                 const found = await Promise.all(
                     tagRanges.map((range) => requestResult(infos.index("tags").getAll(range)))
                 );
@@ -471,11 +470,7 @@ export class ReadCacheStore {
                         await requestResult(tx.objectStore("pins").getAllKeys())
                     );
                     const usageStore = tx.objectStore("read_usage");
-                    const usage = (await requestResult(usageStore.get(USAGE_ID))) || {
-                        id: USAGE_ID,
-                        bytes: 0,
-                        entries: 0,
-                    };
+                    const usage = await readUsage(usageStore);
                     const payloads = tx.objectStore("read_payloads");
                     const infos = tx.objectStore("read_entries");
                     const source = indexName ? infos.index(indexName) : infos;
