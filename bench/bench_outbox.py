@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.bench_sync import LOGIN, PASSWORD, prepare_database, start_server, stop_server  # noqa: E402
-from tests.support.browser import Browser  # noqa: E402
+from tests.support.browser import SERVICES, Browser  # noqa: E402
 from tests.support.jsonrpc import WebSession  # noqa: E402
 from tests.support.odoo_server import drop_database  # noqa: E402
 
@@ -39,7 +39,6 @@ CHANGES = 1000
 SMALL = 100
 LONG_QUEUE = 10000
 STEP_TIMEOUT = 300
-SERVICES = "odoo.__WOWL_DEBUG__.root.env.services"
 
 
 def run_in_page(tab, script):

@@ -180,8 +180,7 @@ def test_record_created_offline_is_listed_with_the_others_then_synced_once(
 
     tab.set_offline(False)
     wait_for_rows("SELECT count(*) FROM crm_lead WHERE name = %s", [name], [(1,)])
-    tab.wait_for_js("odoo.__WOWL_DEBUG__.root.env.services.offline_outbox.state.changes.length === 0",
-                    timeout=SYNC_TIMEOUT)
+    tab.wait_for_empty_outbox(timeout=SYNC_TIMEOUT)
     assert db_rows("SELECT count(*) FROM crm_lead WHERE name = %s", [name]) == [(1,)]
     report("End to end: opportunity created offline from its full form, listed in the pipeline's list with "
            "the others (tags, salesperson, stage; no error), created once on reconnect")

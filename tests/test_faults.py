@@ -144,7 +144,7 @@ def test_online_creation_whose_answer_is_lost_is_made_once(server, admin, browse
 
     # Back online, the queued creation goes with the uuid of the lost save: a replay.
     browser.set_offline(False)
-    tab.wait_for_js("odoo.__WOWL_DEBUG__.root.env.services.offline_outbox.state.changes.length === 0", timeout=60)
+    tab.wait_for_empty_outbox(timeout=60)
     assert db_rows("SELECT count(*) FROM res_partner WHERE name = %s", [name]) == [(1,)]
     assert db_rows("SELECT status, saved_online, replay_count FROM offline_change "
                    "WHERE model = 'res.partner' AND res_id = (SELECT id FROM res_partner WHERE name = %s)",

@@ -33,8 +33,7 @@ def test_tags_added_offline_to_a_contact_reach_the_database(server, admin, brows
     browser.set_offline(False)
     wait_for_rows("SELECT category_id FROM res_partner_res_partner_category_rel WHERE partner_id = %s",
                  [partner], [(tag,)])
-    tab.wait_for_js("odoo.__WOWL_DEBUG__.root.env.services.offline_outbox.state.changes.length === 0",
-                    timeout=SYNC_TIMEOUT)
+    tab.wait_for_empty_outbox(timeout=SYNC_TIMEOUT)
     assert db_rows("SELECT count(*), min(status) FROM offline_change WHERE model = 'res.partner' AND res_id = %s",
                    [partner]) == [(1, "applied")]
     report("Field types: a tag added offline to a contact (many2many tags) reached the database, once")

@@ -8,6 +8,8 @@ import uuid
 
 import pytest
 
+from support.browser import SERVICES
+
 # Just past the server's limit for a whole request (sync/change.py MAX_REQUEST_BYTES).
 TOO_LARGE = 10 * 1024 * 1024 + 1
 
@@ -70,10 +72,6 @@ def test_batch_mixing_valid_and_poisoned_changes_applies_the_valid_ones(
 
 
 
-def _services(expression):
-    return f"odoo.__WOWL_DEBUG__.root.env.services.{expression}"
-
-
 def test_queue_with_a_change_the_server_always_refuses_drains_the_others(
         server, admin, browser, db_rows, log_dir, report):
     marker = uuid.uuid4().hex[:8]
@@ -92,7 +90,7 @@ def test_queue_with_a_change_the_server_always_refuses_drains_the_others(
         "original": {}, "fields": {"comment": {"type": "html", "string": "Notes"},
                                    "function": {"type": "char", "string": "Job Position"}},
     } for n, partner in enumerate(partners)]
-    tab.evaluate(f"{_services('offline_outbox')}.addAll({json.dumps(descriptions)}).then(() => true)")
+    tab.evaluate(f"{SERVICES}.offline_outbox.addAll({json.dumps(descriptions)}).then(() => true)")
     tab.evaluate("performance.clearResourceTimings(); performance.setResourceTimingBufferSize(1000)")
 
     started = time.monotonic()
@@ -101,7 +99,7 @@ def test_queue_with_a_change_the_server_always_refuses_drains_the_others(
     elapsed = time.monotonic() - started
     requests = tab.evaluate(
         "performance.getEntriesByType('resource').filter(e => e.name.endsWith('/offline_mode/sync')).length")
-    left = tab.evaluate(f"{_services('offline_outbox')}.state.changes.map(c => [c.resId, c.status])")
+    left = tab.evaluate(f"{SERVICES}.offline_outbox.state.changes.map(c => [c.resId, c.status])")
     assert left == [[partners[refused_at], "rejected"]]
     drained = db_rows("SELECT count(*) FROM res_partner WHERE id = ANY(%s) AND function = %s",
                       [partners, f"Drained {marker}"])[0][0]

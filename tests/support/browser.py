@@ -16,6 +16,8 @@ import websocket
 from .odoo_server import free_port
 
 DEFAULT_TIMEOUT = 30
+# The web client's services, as a script run in the page reaches them.
+SERVICES = "odoo.__WOWL_DEBUG__.root.env.services"
 
 
 class BrowserError(AssertionError):
@@ -215,6 +217,10 @@ class Tab:
         check = (f"[...document.querySelectorAll({json.dumps(selector)})].some(el => el.offsetParent !== null"
                  + (f" && el.textContent.includes({json.dumps(text)})" if text else "") + ")")
         self.wait_for_js(check, timeout)
+
+    def wait_for_empty_outbox(self, timeout=60):
+        """Until the page's outbox holds no change (all synced)."""
+        self.wait_for_js(f"{SERVICES}.offline_outbox.state.changes.length === 0", timeout)
 
     def gone(self, selector, timeout=DEFAULT_TIMEOUT):
         self.wait_for_js(f"!document.querySelector({json.dumps(selector)})", timeout)
