@@ -45,7 +45,7 @@ export const SYNC_URL = "/offline_mode/sync";
 /** Waits between failed attempts; the last one repeats. */
 export const RETRY_DELAYS_MS = [2000, 5000, 15000, 30000, 60000, 120000, 300000];
 /** Each wait is drawn within ±20% of its delay, so that browsers do not retry in step. */
-export const RETRY_JITTER = 0.2;
+const RETRY_JITTER = 0.2;
 const CLIENT_ID_KEY = "offline_mode.client_id";
 /**
  * The server processed the request and refused it as a whole (too large) or
