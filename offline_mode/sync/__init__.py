@@ -2,7 +2,8 @@
 
 :mod:`.change` defines what a sync request carries, :mod:`.values` checks the
 values of a change against its model, :mod:`.conflicts` finds what someone else
-changed meanwhile, and :mod:`.engine` applies a batch exactly once.
+changed meanwhile, :mod:`.engine` applies a batch exactly once, and
+:mod:`.ledger` keeps what became of each change.
 """
 from .change import MAX_REQUEST_BYTES
 from .engine import SyncEngine

@@ -37,12 +37,12 @@ Concurrency: the ledger rows of the batch are locked first; a concurrent
 request that recorded the same uuid meanwhile makes this one fail with a
 serialisation error, which Odoo answers by running the whole request again, and
 the second run sees the uuid as a replay. So a change is never applied twice.
+
+What a batch keeps of each change and writes to the ledger is :mod:`.ledger`.
 """
 import logging
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from dataclasses import field as dataclass_field
 
 import psycopg2
 
@@ -61,7 +61,6 @@ from .change import (
     echoed_uuid,
     is_record_id,
     parse_change,
-    recorded_fields,
     uuid_of,
     virtual_uuid,
 )
@@ -77,46 +76,13 @@ from .errors import (
     UNSUPPORTED,
     VALIDATION,
     ChangeRejected,
+    IsolationNeeded,
     translate,
 )
+from .ledger import BatchLedger, Entry, Outcome, uuids_named
 from .values import prepare_values
 
 _logger = logging.getLogger(__name__)
-
-
-@dataclass
-class Outcome:
-    """What became of one change; the ledger keeps it, the client receives it."""
-
-    status: str
-    res_id: int | None = None
-    conflicts: list = dataclass_field(default_factory=list)
-    error_code: str | None = None
-    error_message: str | None = None
-
-    def as_result(self, uuid, replayed=False):
-        result = {"uuid": uuid, "status": self.status, "res_id": self.res_id, "replayed": replayed}
-        if self.status == CONFLICT:
-            result["conflicts"] = self.conflicts
-        if self.status == REJECTED:
-            # a message may quote what the client sent; the answer is UTF-8
-            message = self.error_message.encode("utf-8", "backslashreplace").decode()
-            result["error"] = {"code": self.error_code, "message": message}
-        return result
-
-
-@dataclass
-class Entry:
-    """A change of this user the batch knows of: from the ledger, or evaluated by this batch."""
-
-    model: str | None
-    operation: str | None
-    outcome: Outcome
-    ledger_id: int | None = None
-    # evaluated by this batch: sent again in it, it is a replay whatever its status
-    in_batch: bool = False
-    # its ledger row was inserted by this batch, with no replay counted yet
-    inserted: bool = False
 
 
 class SyncEngine:
@@ -138,13 +104,13 @@ class SyncEngine:
         check_request(client_id, payloads, request_bytes, self.config["max_batch"])
         self.changes_may_be_large = request_bytes is None or request_bytes > MAX_CHANGE_BYTES
         started = time.monotonic()
-        known_rows = self.ledger._lock_entries(self.env.uid, _uuids_named(payloads))
+        known_rows = self.ledger._lock_entries(self.env.uid, uuids_named(payloads))
         try:
             with self.env.cr.savepoint():
                 batch = _Batch(self, client_id, payloads, known_rows, isolated=False)
                 results = batch.run()
                 batch.save()
-        except _IsolationNeeded:
+        except IsolationNeeded:
             batch = _Batch(self, client_id, payloads, known_rows, isolated=True)
             results = batch.run()
             batch.save()
@@ -157,16 +123,12 @@ class SyncEngine:
         return results
 
 
-class _IsolationNeeded(Exception):
-    """A change failed while the batch ran in one savepoint: run it again, isolated."""
-
-
-class _Batch:
+class _Batch(BatchLedger):
     """One run of a sync request's changes.
 
     ``isolated``: each change is applied, flushed and recorded in a savepoint
     of its own. Otherwise the first failure while applying or recording raises
-    :class:`_IsolationNeeded`.
+    :class:`IsolationNeeded`.
     """
 
     def __init__(self, engine, client_id, payloads, known_rows, isolated):
@@ -182,15 +144,7 @@ class _Batch:
         self.receipts = Counter()   # uuid -> times received in this batch
         self.new_rows = []          # ledger rows to insert
         self.reevaluated_rows = {}  # ledger id -> new values of an entry evaluated again
-        self.entries = {
-            row["uuid"]: Entry(
-                model=row["model"], operation=row["operation"], ledger_id=row["id"],
-                outcome=Outcome(
-                    status=row["status"], res_id=row["res_id"], conflicts=row["conflicts"] or [],
-                    error_code=row["error_code"], error_message=row["error_message"]),
-            )
-            for row in known_rows
-        }
+        self.entries = {row["uuid"]: Entry.from_row(row) for row in known_rows}
         self.readable_ids = {}      # model -> ids the user could read when first asked
         self._prefetch_targets(payloads)
 
@@ -366,7 +320,7 @@ class _Batch:
             except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
                 raise
             except Exception as error:
-                raise _IsolationNeeded() from error
+                raise IsolationNeeded() from error
 
         def in_savepoint():
             with self.env.cr.savepoint():
@@ -380,7 +334,7 @@ class _Batch:
         """Runs ``operation``, turning what it raises into a rejection of the change."""
         try:
             return operation()
-        except (ChangeRejected, _IsolationNeeded):
+        except (ChangeRejected, IsolationNeeded):
             raise
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise  # Odoo runs the whole request again
@@ -398,40 +352,6 @@ class _Batch:
                 "The server could not apply this change because of an unexpected error; "
                 "your administrator will find the details in the server log.")) from error
 
-    # -- ledger ------------------------------------------------------------
-
-    def _remember(self, uuid, payload, change, outcome, previous):
-        """Keeps the outcome of ``uuid`` for the rest of the batch; returns its ledger row."""
-        row = recorded_fields(payload, change)
-        row.update(
-            client_id=self.client_id, received_at=self.received_at,
-            status=outcome.status, res_id=outcome.res_id, conflicts=outcome.conflicts or None,
-            error_code=outcome.error_code, error_message=outcome.error_message,
-        )
-        if previous is None:
-            row.update(user_id=self.env.uid, uuid=uuid)
-        if not self.isolated:  # recorded all at once by save()
-            if previous is None:
-                self.new_rows.append(row)
-            else:
-                self.reevaluated_rows[previous.ledger_id] = row
-        entry = self.entries[uuid] = Entry(
-            model=row["model"], operation=row["operation"], outcome=outcome,
-            ledger_id=previous and previous.ledger_id, in_batch=True,
-        )
-        return entry, row
-
-    def _record(self, entry_and_row):
-        """Writes one ledger row now (isolated run); the entry learns its id."""
-        entry, row = entry_and_row
-        if entry.ledger_id:
-            self.ledger.browse(entry.ledger_id).write(row)
-            self.ledger.flush_model()
-        else:
-            row["replay_count"] = 0
-            entry.ledger_id = self.ledger._insert_entries([row])[0]
-            entry.inserted = True
-
     def _record_if_possible(self, entry_and_row):
         """Records a change refused because its ledger row was: without its
         values, which may be what the database refused."""
@@ -446,42 +366,3 @@ class _Batch:
             _logger.warning("offline sync: change %r of user %s answered without a ledger entry",
                             row.get("uuid"), self.env.uid)
 
-    def save(self):
-        """Writes the outcomes of the batch to the ledger (those of an isolated
-        run are written already); the replay count of an entry counts the
-        times its uuid came again after the first."""
-        if not self.isolated:
-            for row in self.new_rows:
-                row["replay_count"] = self.receipts[row["uuid"]] - 1
-            try:
-                self.ledger._insert_entries(self.new_rows)
-                for ledger_id, row in self.reevaluated_rows.items():
-                    self.ledger.browse(ledger_id).write(row)
-                self.ledger.flush_model()  # errors surface here, within the route's handling, not at commit
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                raise
-            except Exception as error:
-                raise _IsolationNeeded() from error
-        self.ledger._add_replays({
-            entry.ledger_id: self.receipts[uuid] - entry.inserted
-            for uuid, entry in self.entries.items()
-            if entry.ledger_id and self.receipts[uuid] - entry.inserted
-        })
-
-
-def _uuids_named(payloads):
-    """The uuids of the batch and those its virtual ids refer to."""
-    uuids = {uuid for payload in payloads if (uuid := uuid_of(payload))}
-    pending = [
-        payload.get(key) for payload in payloads if isinstance(payload, dict)
-        for key in ("res_id", "values", "original")
-    ]
-    while pending:
-        value = pending.pop()
-        if isinstance(value, dict):
-            pending.extend(value.values())
-        elif isinstance(value, list):
-            pending.extend(value)
-        elif uuid := virtual_uuid(value):
-            uuids.add(uuid)
-    return uuids

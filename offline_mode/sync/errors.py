@@ -44,3 +44,8 @@ class BatchRefused(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+
+
+class IsolationNeeded(Exception):
+    """Internal to the engine: a change failed while the batch ran in one
+    savepoint, so the batch is run again, each change isolated."""
