@@ -1,4 +1,5 @@
 import { patch } from "@web/core/utils/patch";
+import { CalendarModel } from "@web/views/calendar/calendar_model";
 import { View } from "@web/views/view";
 import { SCOPE_CONTEXT_KEY } from "../core/cache_key";
 
@@ -23,5 +24,24 @@ patch(View.prototype, {
     },
     onWillUpdateProps(nextProps) {
         return super.onWillUpdateProps(withOfflineScope(nextProps, this.env.config));
+    },
+});
+
+/**
+ * The calendar reads its events without the view's context: its ORM adds the
+ * scope to each call, so that its answers count for the calendar of the action
+ * (view switcher and menus offline).
+ */
+patch(CalendarModel.prototype, {
+    setup() {
+        super.setup(...arguments);
+        const scope = { action: this.env.config.actionId || false, view: "calendar" };
+        const orm = this.orm;
+        this.orm = Object.assign(Object.create(orm), {
+            call(model, method, args = [], kwargs = {}) {
+                const context = { ...kwargs.context, [SCOPE_CONTEXT_KEY]: scope };
+                return orm.call(model, method, args, { ...kwargs, context });
+            },
+        });
     },
 });

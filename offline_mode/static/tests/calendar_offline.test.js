@@ -1,0 +1,84 @@
+import { describe, expect, test } from "@odoo/hoot";
+import { waitFor as hootWaitFor } from "@odoo/hoot-dom";
+import { animationFrame } from "@odoo/hoot-mock";
+import {
+    contains,
+    defineActions,
+    defineModels,
+    fields,
+    getService,
+    models,
+    mountWithCleanup,
+    webModels,
+} from "@web/../tests/web_test_helpers";
+import { WebClient } from "@web/webclient/webclient";
+import { cutNetwork, defineOfflineModeTestSetup } from "./offline_test_helpers";
+
+describe.current.tags("desktop");
+
+// What is served offline comes from IndexedDB, whose pace the test does not control.
+const IDB_TIMEOUT = { timeout: 3000 };
+const waitFor = (selector, options) => hootWaitFor(selector, { ...IDB_TIMEOUT, ...options });
+defineOfflineModeTestSetup();
+
+class Meeting extends models.Model {
+    _name = "meeting";
+
+    name = fields.Char();
+    start = fields.Datetime();
+
+    _records = [{ id: 1, name: "Stand-up", start: "2019-03-12 09:00:00" }];
+
+    has_access() {
+        return true;
+    }
+    _views = {
+        list: `<list><field name="name"/><field name="start"/></list>`,
+        calendar: `<calendar date_start="start" mode="month"><field name="name"/></calendar>`,
+        kanban: `<kanban><templates><t t-name="card"><field name="name"/></t></templates></kanban>`,
+        search: `<search/>`,
+    };
+}
+
+const { ResCompany, ResPartner, ResUsers } = webModels;
+defineModels([Meeting, ResCompany, ResPartner, ResUsers]);
+
+defineActions([
+    {
+        id: 1,
+        name: "Meetings",
+        res_model: "meeting",
+        type: "ir.actions.act_window",
+        context: { initial_date: "2019-03-12 10:00:00" },
+        views: [
+            [false, "list"],
+            [false, "calendar"],
+            [false, "kanban"],
+        ],
+    },
+]);
+
+async function goOffline() {
+    cutNetwork();
+    await getService("offline_connectivity").confirmConnectionLost();
+    await animationFrame();
+}
+
+test("a calendar opened online keeps its view switcher available offline", async () => {
+    await mountWithCleanup(WebClient);
+    await getService("action").doAction(1);
+    await waitFor(".o_list_view .o_data_row");
+    await contains(".o_switch_view.o_calendar").click();
+    await waitFor(".o_calendar_view .fc-event");
+    await contains(".o_switch_view.o_list").click();
+    await waitFor(".o_list_view .o_data_row");
+    await getService("offline_read_cache").flush();
+    await goOffline();
+
+    // Opened online: available. The kanban never was: grayed out.
+    await waitFor(".o_switch_view.o_kanban.o_offline_unavailable");
+    expect(".o_switch_view.o_calendar").not.toHaveClass("o_offline_unavailable");
+    await contains(".o_switch_view.o_calendar").click();
+    await waitFor(".o_calendar_view .fc-event");
+    expect(".o_error_dialog").toHaveCount(0);
+});
