@@ -35,7 +35,7 @@ EVICTION_ENTRIES = 100_000
 # Runs in the page: the store of the read cache, on a database of its own.
 STORE_BENCH = """
 (async () => {
-    const { ReadCacheStore } = odoo.loader.modules.get("@offline_mode/core/indexed_db_store");
+    const { ReadCacheStore } = odoo.loader.modules.get("@offline_mode/core/read_cache/read_cache_store");
     const store = new ReadCacheStore(`offline_mode_bench_${Date.now()}`);
     // An answer the size of a partner's form (web_read with its x2many fields).
     const answer = JSON.stringify([{ id: 1, name: "x".repeat(64), notes: "y".repeat(4000) }]);

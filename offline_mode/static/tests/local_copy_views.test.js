@@ -1,6 +1,5 @@
 import { describe, expect, test } from "@odoo/hoot";
 import { queryAllTexts, waitFor as hootWaitFor, waitUntil as hootWaitUntil } from "@odoo/hoot-dom";
-import { animationFrame } from "@odoo/hoot-mock";
 import {
     contains,
     defineActions,
@@ -12,7 +11,7 @@ import {
     webModels,
 } from "@web/../tests/web_test_helpers";
 import { WebClient } from "@web/webclient/webclient";
-import { cutNetwork, defineOfflineModeTestSetup } from "./offline_test_helpers";
+import { defineOfflineModeTestSetup, goOffline } from "./offline_test_helpers";
 
 describe.current.tags("desktop");
 
@@ -134,9 +133,7 @@ async function openViewsThenGoOffline(actionId = 1) {
     await contains(".o_breadcrumb .o_back_button a, .breadcrumb-item a").click();
     await waitFor(".o_list_view .o_data_row");
     await getService("offline_read_cache").flush();
-    cutNetwork();
-    await getService("offline_connectivity").confirmConnectionLost();
-    await animationFrame();
+    await goOffline();
 }
 
 async function createLeadOffline(name) {
@@ -185,9 +182,7 @@ test("an edited record keeps the server's shape in lists (tags, many2one, number
     await contains(".o_breadcrumb .o_back_button a, .breadcrumb-item a").click();
     await waitFor(".o_list_view .o_data_row");
     await getService("offline_read_cache").flush();
-    cutNetwork();
-    await getService("offline_connectivity").confirmConnectionLost();
-    await animationFrame();
+    await goOffline();
 
     await contains(".o_data_row .o_data_cell[name=name]").click();
     await waitFor(".o_form_view .o_field_widget[name=name] input");

@@ -1,16 +1,17 @@
 import { after, describe, expect, test } from "@odoo/hoot";
 import { Keyring, offlineCrypto } from "@offline_mode/core/crypto/offline_crypto";
 import { openNames, sealEntries, sealNames } from "@offline_mode/core/crypto/read_cache_sealing";
-import { newUuid, PENDING, WRITE } from "@offline_mode/core/offline_change";
-import { OutboxLockedError, OutboxStore } from "@offline_mode/core/outbox/outbox_store";
-import { requestResult } from "@offline_mode/core/indexed_db_store";
-import { deleteDatabases } from "./offline_edit_test_helpers";
+import { newUuid } from "@offline_mode/core/offline_change";
+import { OutboxLockedError } from "@offline_mode/core/outbox/outbox_errors";
+import { OutboxStore } from "@offline_mode/core/outbox/outbox_store";
+import { requestResult } from "@offline_mode/core/browser_db";
+import { edit, NAME } from "./offline_edit_test_helpers";
+import { storeOfItsOwn } from "./offline_test_helpers";
 import { TEST_KEY, testKeyring } from "./offline_key_test_helpers";
 
 describe.current.tags("headless");
 
 const MARKER = "Zebra-Quartz-7781";
-const NAME = { type: "char", string: "Name" };
 
 function randomKey() {
     const raw = crypto.getRandomValues(new Uint8Array(32));
@@ -27,30 +28,11 @@ function uniqueUser() {
 }
 
 function uniqueStore(keyring) {
-    const store = new OutboxStore(`offline_mode_outbox:test_${newUuid()}`, keyring);
-    after(async () => {
-        await store.close();
-        await deleteDatabases([store.name]);
-    });
-    return store;
+    return storeOfItsOwn((name) => new OutboxStore(name, keyring));
 }
 
-function edit(resId, name) {
-    return {
-        uuid: newUuid(),
-        model: "res.partner",
-        operation: WRITE,
-        resId,
-        values: { name },
-        original: { name: "Before" },
-        fields: { name: NAME },
-        recordName: name,
-        status: PENDING,
-        sent: false,
-        force: false,
-        error: null,
-        conflicts: null,
-    };
+function namedEdit(resId, name) {
+    return { ...edit(resId, { name }, { name: "Before" }, { name: NAME }), recordName: name };
 }
 
 /** The stored form of every change, as any script of the origin reads it. */
@@ -150,7 +132,7 @@ describe("unlock", () => {
 describe("outbox at rest", () => {
     test("a stored change holds its values only sealed, and opens whole", async () => {
         const store = uniqueStore(testKeyring());
-        const { queued } = await store.enqueue([edit(7, MARKER)]);
+        const { queued } = await store.enqueue([namedEdit(7, MARKER)]);
         const [raw] = await rawChanges(store);
         expect(Object.keys(raw).sort()).toEqual([
             "model",
@@ -169,7 +151,7 @@ describe("outbox at rest", () => {
     test("a change sealed before the server issued a new key is sealed again, never lost", async () => {
         const previous = randomKey();
         const before = uniqueStore(Keyring.of([previous]));
-        await before.enqueue([edit(7, MARKER)]);
+        await before.enqueue([namedEdit(7, MARKER)]);
         await before.close();
         const after = new OutboxStore(before.name, Keyring.of([randomKey(), previous]));
         expect((await after.all())[0].values.name).toBe(MARKER);
@@ -183,11 +165,11 @@ describe("outbox at rest", () => {
 
     test("without a key nothing is queued, and what waits is left as it is", async () => {
         const unlocked = uniqueStore(testKeyring());
-        await unlocked.enqueue([edit(7, MARKER)]);
+        await unlocked.enqueue([namedEdit(7, MARKER)]);
         const stored = await rawChanges(unlocked);
         await unlocked.close();
         const locked = new OutboxStore(unlocked.name, null);
-        await expect(locked.enqueue([edit(8, "Other")])).rejects.toThrow(OutboxLockedError);
+        await expect(locked.enqueue([namedEdit(8, "Other")])).rejects.toThrow(OutboxLockedError);
         await expect(locked.all()).rejects.toThrow(OutboxLockedError);
         expect(await rawChanges(locked)).toEqual(stored);
         await locked.close();

@@ -7,20 +7,9 @@ import {
     patchWithCleanup,
 } from "@web/../tests/web_test_helpers";
 import { session } from "@web/session";
-import { newUuid } from "@offline_mode/core/offline_change";
+import { CREATE, newUuid, PENDING, WRITE } from "@offline_mode/core/offline_change";
 import { serveTestKey } from "./offline_key_test_helpers";
-
-export function deleteDatabases(names) {
-    return Promise.all(
-        names.map(
-            (name) =>
-                new Promise((resolve) => {
-                    const request = indexedDB.deleteDatabase(name);
-                    request.onsuccess = request.onerror = request.onblocked = resolve;
-                })
-        )
-    );
-}
+import { deleteDatabases } from "./offline_test_helpers";
 
 /**
  * Offline mode on, browser databases of the test's own (deleted after it), and
@@ -83,4 +72,57 @@ export async function startOfflineMode(options) {
         outbox: getService("offline_outbox"),
         sync: getService("offline_sync"),
     };
+}
+
+// Changes as the outbox queues them.
+
+export const NAME = { type: "char", string: "Name" };
+export const PHONE = { type: "char", string: "Phone" };
+export const PARENT = { type: "many2one", string: "Related Company" };
+
+let lastSeq = 0;
+
+/** The next queue position (`seq`) of a change made by a test. */
+export function nextSeq() {
+    return ++lastSeq;
+}
+
+/** A queued change of a partner, pending; `values` sets or overrides any member. */
+export function change(values) {
+    return {
+        uuid: newUuid(),
+        seq: nextSeq(),
+        model: "res.partner",
+        values: {},
+        original: {},
+        fields: {},
+        recordName: "",
+        status: PENDING,
+        sent: false,
+        force: false,
+        error: null,
+        conflicts: null,
+        ...values,
+    };
+}
+
+/** An edit of partner `resId`, not queued yet (no `seq`). */
+export function edit(resId, values, original, fields = { name: NAME, phone: PHONE }) {
+    return change({ operation: WRITE, resId, values, original, fields, seq: undefined });
+}
+
+/** The members of `actual` that `expected` names. */
+export function subset(actual, expected) {
+    return Object.fromEntries(Object.keys(expected).map((key) => [key, actual?.[key]]));
+}
+
+/** The creation of a partner named `name`, with local id `resId`; `values` overrides members. */
+export function creation(resId, name, values = {}) {
+    return change({
+        operation: CREATE,
+        resId,
+        values: { name },
+        fields: { name: NAME },
+        ...values,
+    });
 }

@@ -13,7 +13,7 @@ import { browser } from "@web/core/browser/browser";
 import { router } from "@web/core/browser/router";
 import { session } from "@web/session";
 import { WebClient } from "@web/webclient/webclient";
-import { cutNetwork, defineOfflineModeTestSetup } from "./offline_test_helpers";
+import { defineOfflineModeTestSetup, goOffline } from "./offline_test_helpers";
 
 describe.current.tags("desktop");
 defineOfflineModeTestSetup();
@@ -25,12 +25,6 @@ function mockPersistentStorage(granted) {
     patchWithCleanup(browser.navigator, {
         storage: { persisted: async () => false, persist: async () => granted },
     });
-}
-
-async function goOffline() {
-    cutNetwork();
-    await getService("offline_connectivity").confirmConnectionLost();
-    await animationFrame();
 }
 
 test("a page the worker served from the kept shell starts offline at once", async () => {

@@ -1,13 +1,17 @@
 import { after, beforeEach } from "@odoo/hoot";
-import { mockFetch } from "@odoo/hoot-mock";
-import { MockServer, onRpc, patchWithCleanup, serverState } from "@web/../tests/web_test_helpers";
+import { animationFrame, mockFetch } from "@odoo/hoot-mock";
+import {
+    getService,
+    MockServer,
+    onRpc,
+    patchWithCleanup,
+    serverState,
+} from "@web/../tests/web_test_helpers";
 import { session } from "@web/session";
 import { openEntry } from "@offline_mode/core/crypto/read_cache_sealing";
-import {
-    offlineDatabaseName,
-    ReadCacheStore,
-    requestResult,
-} from "@offline_mode/core/indexed_db_store";
+import { requestResult } from "@offline_mode/core/browser_db";
+import { offlineDatabaseName } from "@offline_mode/core/read_cache/read_cache_schema";
+import { ReadCacheStore } from "@offline_mode/core/read_cache/read_cache_store";
 import { serveTestKey, testKeyring } from "./offline_key_test_helpers";
 
 let databaseCount = 0;
@@ -36,15 +40,34 @@ export function defineOfflineModeTestSetup(settings = {}) {
         });
         onRpc("/offline_mode/ping", () => ({}), { pure: true });
         serveTestKey();
-        after(() => deleteDatabase(databaseName));
+        after(() => deleteDatabases([databaseName]));
     });
 }
 
-export function deleteDatabase(name) {
-    return new Promise((resolve) => {
-        const request = indexedDB.deleteDatabase(name);
-        request.onsuccess = request.onerror = request.onblocked = () => resolve();
+/** Deletes browser databases, whatever their state (blocked or failing: given up). */
+export function deleteDatabases(names) {
+    return Promise.all(
+        names.map(
+            (name) =>
+                new Promise((resolve) => {
+                    const request = indexedDB.deleteDatabase(name);
+                    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+                })
+        )
+    );
+}
+
+/**
+ * A store (`makeStore(name)`, a BrowserDatabase) on a database of its own,
+ * closed and deleted after the test.
+ */
+export function storeOfItsOwn(makeStore) {
+    const store = makeStore(`offline_mode_test_store_${Date.now()}_${++databaseCount}`);
+    after(async () => {
+        await store.close();
+        await deleteDatabases([store.name]);
     });
+    return store;
 }
 
 /** Makes every request fail the way a lost connection does (the XHR "error" event). */
@@ -52,6 +75,13 @@ export function cutNetwork() {
     mockFetch(() => {
         throw new TypeError("Failed to fetch");
     });
+}
+
+/** Cuts the network and resolves once the client knows it is offline (its views updated). */
+export async function goOffline() {
+    cutNetwork();
+    await getService("offline_connectivity").confirmConnectionLost();
+    await animationFrame();
 }
 
 /** Lets requests reach the mock server again. */

@@ -27,7 +27,7 @@ import { ConnectionLostError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { FileUploader } from "@web/views/fields/file_handler";
 import { WebClient } from "@web/webclient/webclient";
-import { offlineDatabaseName } from "@offline_mode/core/indexed_db_store";
+import { offlineDatabaseName } from "@offline_mode/core/read_cache/read_cache_schema";
 import {
     cutNetwork,
     defineOfflineModeTestSetup,

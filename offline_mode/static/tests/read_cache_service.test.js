@@ -10,9 +10,10 @@ import {
 import { ConnectionLostError, rpc } from "@web/core/network/rpc";
 import { session } from "@web/session";
 import { SCOPE_CONTEXT_KEY } from "@offline_mode/core/cache_key";
-import { offlineDatabaseName, ReadCacheStore } from "@offline_mode/core/indexed_db_store";
-import { NotAvailableOfflineError } from "@offline_mode/core/read_cache_service";
-import { cutNetwork, defineOfflineModeTestSetup } from "./offline_test_helpers";
+import { offlineDatabaseName } from "@offline_mode/core/read_cache/read_cache_schema";
+import { ReadCacheStore } from "@offline_mode/core/read_cache/read_cache_store";
+import { NotAvailableOfflineError } from "@offline_mode/core/read_cache/read_cache_service";
+import { cutNetwork, defineOfflineModeTestSetup, goOffline } from "./offline_test_helpers";
 
 describe.current.tags("headless");
 defineOfflineModeTestSetup();
@@ -32,11 +33,6 @@ function webRead(id, scope) {
 /** Answers web_read with the names given, in turn. */
 function serveNames(...names) {
     onRpc("res.partner", "web_read", ({ args }) => [{ id: args[0][0], name: names.shift() }]);
-}
-
-async function goOffline() {
-    cutNetwork();
-    await getService("offline_connectivity").confirmConnectionLost();
 }
 
 test("stores what is read online and serves it once the connection is lost", async () => {
@@ -119,23 +115,32 @@ test("actions with data caching off are not stored, nor the data their views rea
     expect(await webRead(8, { action: 6, view: "form" })).toEqual([{ id: 8, name: "Azure" }]);
 });
 
-test("switching data caching off deletes what the action had stored", async () => {
-    let dataCaching = true;
+/**
+ * Action 5, whose data caching is what `action.dataCaching` says when loaded
+ * (on at first), and partners read as "Azure"; the read cache started.
+ */
+async function startWithAction5(action) {
+    action.dataCaching = true;
     onRpc("/web/action/load", () => ({
         id: 5,
         type: "ir.actions.act_window",
-        data_caching: dataCaching,
+        data_caching: action.dataCaching,
     }));
     serveNames("Azure", "Azure");
     await makeMockEnv();
-    const readCache = getService("offline_read_cache");
+    return getService("offline_read_cache");
+}
+
+test("switching data caching off deletes what the action had stored", async () => {
+    const action = {};
+    const readCache = await startWithAction5(action);
     await rpc("/web/action/load", { action_id: 5 });
     await webRead(7, { action: 5, view: "form" });
     await webRead(8, { action: 50, view: "form" });
     await readCache.flush();
     expect((await readCache.usage()).entries).toBe(3);
 
-    dataCaching = false;
+    action.dataCaching = false;
     await rpc("/web/action/load", { action_id: 5 });
     await waitUntil(async () => (await readCache.usage()).entries === 1);
     await goOffline();
@@ -144,22 +149,15 @@ test("switching data caching off deletes what the action had stored", async () =
 });
 
 test("data caching switched off is learnt without opening the action again (check of the stored actions)", async () => {
-    let dataCaching = true;
-    onRpc("/web/action/load", () => ({
-        id: 5,
-        type: "ir.actions.act_window",
-        data_caching: dataCaching,
-    }));
-    serveNames("Azure", "Azure");
-    await makeMockEnv();
-    const readCache = getService("offline_read_cache");
+    const action = {};
+    const readCache = await startWithAction5(action);
     await rpc("/web/action/load", { action_id: 5, context: { lang: "en_US" } });
     await webRead(7, { action: 5, view: "form" });
     await readCache.flush();
     await readCache.checkStoredActions();
     expect((await readCache.usage()).entries).toBe(2);
 
-    dataCaching = false;
+    action.dataCaching = false;
     await readCache.checkStoredActions();
     await waitUntil(async () => (await readCache.usage()).entries === 0);
     await goOffline();

@@ -15,7 +15,7 @@ import {
 import { session } from "@web/session";
 import { WebClient } from "@web/webclient/webclient";
 import { openNames } from "@offline_mode/core/crypto/read_cache_sealing";
-import { ReadCacheStore } from "@offline_mode/core/indexed_db_store";
+import { ReadCacheStore } from "@offline_mode/core/read_cache/read_cache_store";
 import { namesInRecords, searchNames } from "@offline_mode/core/record_names";
 import { cutNetwork } from "./offline_test_helpers";
 import { setupOfflineMode } from "./offline_edit_test_helpers";

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "@odoo/hoot";
 import { queryAllTexts, waitFor as hootWaitFor, waitUntil as hootWaitUntil } from "@odoo/hoot-dom";
-import { animationFrame } from "@odoo/hoot-mock";
 import {
     defineActions,
     defineMenus,
@@ -15,10 +14,10 @@ import {
 } from "@web/../tests/web_test_helpers";
 import { rpc } from "@web/core/network/rpc";
 import { WebClient } from "@web/webclient/webclient";
-import { NotAvailableOfflineError } from "@offline_mode/core/read_cache_service";
+import { NotAvailableOfflineError } from "@offline_mode/core/read_cache/read_cache_service";
 import {
-    cutNetwork,
     defineOfflineModeTestSetup,
+    goOffline,
     restoreNetwork,
     storedEntries,
 } from "./offline_test_helpers";
@@ -109,12 +108,6 @@ function serveServerActions() {
         runs.push(params);
         return params.action_id === 20 ? { ...PIPELINE, data_caching: pipelineCaching } : false;
     });
-}
-
-async function goOffline() {
-    cutNetwork();
-    await getService("offline_connectivity").confirmConnectionLost();
-    await animationFrame();
 }
 
 async function openPipelineThenGoOffline() {

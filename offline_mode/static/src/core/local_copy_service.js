@@ -1,7 +1,8 @@
 /**
  * Where the web client's data access meets the outbox.
  *
- * The ORM service is patched so that every view, whatever its kind:
+ * The ORM service is patched (local_copy_orm_patch.js) so that every view,
+ * whatever its kind:
  * - reads the local copy: answers (from the server or the read cache) with the
  *   queued changes laid over them, and records created offline (local ids)
  *   served from their creation (see local_copy.js);
@@ -18,9 +19,7 @@
  */
 
 import { ConnectionLostError } from "@web/core/network/rpc";
-import { ORM } from "@web/core/orm_service";
 import { registry } from "@web/core/registry";
-import { patch } from "@web/core/utils/patch";
 import {
     applyChanges,
     applyChangesToSearch,
@@ -28,71 +27,17 @@ import {
     recordOfCreation,
 } from "./local_copy";
 import { stableStringify } from "./cache_key";
-import { ARCHIVE, isLocalId, UNARCHIVE, UNLINK } from "./offline_change";
+import { isLocalId, UNLINK } from "./offline_change";
+import { routeOrmThrough } from "./local_copy_orm_patch";
 import { namesInRecords, searchNames } from "./record_names";
-import { OutboxFullError } from "./outbox/outbox_store";
-import { NotAvailableOfflineError } from "./read_cache_service";
+import { OutboxFullError } from "./outbox/outbox_errors";
+import { NotAvailableOfflineError } from "./read_cache/read_cache_service";
 import { serverShapedRecord } from "./server_shape";
 
 /** Names of records seen in answers, kept in memory for the last this many records of each model. */
 const NAMES_KEPT = 5000;
 /** Choices of a relational field fetched in the background when its form is shown online. */
 const CHOICES_PREFETCHED = 200;
-
-/** The service started last (one per web client, one per unit test) serves the ORM. */
-let activeLocalCopy = null;
-
-patch(ORM.prototype, {
-    webRead(model, ids, kwargs = {}) {
-        if (!activeLocalCopy) {
-            return super.webRead(model, ids, kwargs);
-        }
-        return activeLocalCopy.webRead(model, ids, kwargs, (serverIds) =>
-            super.webRead(model, serverIds, kwargs)
-        );
-    },
-    webSearchRead(model, domain, kwargs = {}) {
-        if (!activeLocalCopy) {
-            return super.webSearchRead(model, domain, kwargs);
-        }
-        return activeLocalCopy.webSearchRead(model, domain, kwargs, () =>
-            super.webSearchRead(model, domain, kwargs)
-        );
-    },
-    unlink(model, ids, kwargs = {}) {
-        if (!activeLocalCopy) {
-            return super.unlink(model, ids, kwargs);
-        }
-        return activeLocalCopy.changeRecords(model, ids, UNLINK, () =>
-            super.unlink(model, ids, kwargs)
-        );
-    },
-    call(model, method, args = [], kwargs = {}) {
-        if (!activeLocalCopy) {
-            return super.call(model, method, args, kwargs);
-        }
-        if (method === "action_archive" || method === "action_unarchive") {
-            const operation = method === "action_archive" ? ARCHIVE : UNARCHIVE;
-            return activeLocalCopy.changeRecords(model, args[0], operation, () =>
-                super.call(model, method, args, kwargs)
-            );
-        }
-        if (method === "name_search") {
-            return activeLocalCopy.nameSearch(model, kwargs, () =>
-                super.call(model, method, args, kwargs)
-            );
-        }
-        if (method === "get_views") {
-            return activeLocalCopy.loadViews(() => super.call(model, method, args, kwargs));
-        }
-        if (method === "onchange" && !args[0]?.length) {
-            return activeLocalCopy.loadDefaults(model, () =>
-                super.call(model, method, args, kwargs)
-            );
-        }
-        return super.call(model, method, args, kwargs);
-    },
-});
 
 export const offlineLocalCopyService = {
     dependencies: [
@@ -112,7 +57,7 @@ export const offlineLocalCopyService = {
             offline_read_cache: readCache,
         } = services;
         if (!config.enabled) {
-            activeLocalCopy = null;
+            routeOrmThrough(null);
             return { enabled: false };
         }
 
@@ -401,7 +346,7 @@ export const offlineLocalCopyService = {
                 return answer;
             },
         };
-        activeLocalCopy = localCopy;
+        routeOrmThrough(localCopy);
         return localCopy;
     },
 };

@@ -1,7 +1,7 @@
 import { ConnectionLostError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { needsServerText, notStoredText } from "./offline_hooks";
-import { NotAvailableOfflineError } from "./read_cache_service";
+import { NotAvailableOfflineError } from "./read_cache/read_cache_service";
 
 /** message → function closing its notification, so that a burst of failures shows it once */
 const openNotifications = new Map();

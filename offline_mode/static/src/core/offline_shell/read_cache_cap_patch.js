@@ -2,7 +2,7 @@ import { browser } from "@web/core/browser/browser";
 import { user } from "@web/core/user";
 import { patch } from "@web/core/utils/patch";
 import { session } from "@web/session";
-import { offlineReadCacheService } from "../read_cache_service";
+import { offlineReadCacheService } from "../read_cache/read_cache_service";
 import { shellBytesKey } from "./offline_shell_service";
 
 const MB = 1024 * 1024;

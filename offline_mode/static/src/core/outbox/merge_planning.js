@@ -1,15 +1,21 @@
 /**
  * Merge planning of the outbox, pure: what queueing a change does to the queue
  * (a list of changes in order), and changes with the real ids of records
- * created offline put in. Storage (outbox_store.js) applies the plans.
+ * created offline put in, what the server's answers make of the queue.
+ * Storage (outbox_store.js) applies the plans.
+ *
+ * Failure behaviour: pure functions over the changes given; they change
+ * nothing, so a plan that is not applied leaves the queue as it was.
  */
 
 import {
     ARCHIVE,
+    CONFLICT,
     CREATE,
     isLocalId,
     isSameValue,
     PENDING,
+    REJECTED,
     UNARCHIVE,
     UNLINK,
     WRITE,
@@ -173,4 +179,50 @@ export function withResolvedIds(change, resolvedIds) {
         resolved = withRealId(resolved, Number(localId), realId);
     }
     return resolved;
+}
+
+/**
+ * What the server's answers make of the changes they answer (`answered`,
+ * opened; one discarded meanwhile is missing): applied ones leave the queue,
+ * a creation with its real id; conflicts and rejections stay, open again (no
+ * longer `sent`), with the server's reasons.
+ *
+ * @param {Object[]} answered
+ * @param {Array<{ uuid: string, status: string, res_id: number|null, conflicts?: Array, error?: Object }>} results
+ * @returns {{ applied: Object[], updated: Map<string, Object>, newlyResolved: Object<number, number>, byUuid: Map<string, Object> }}
+ *   `newlyResolved`: local id → real id of the creations applied; `byUuid`:
+ *   the answered changes that stay, as they are now
+ */
+export function planSettle(answered, results) {
+    const byUuid = new Map(answered.map((change) => [change.uuid, change]));
+    const applied = [];
+    const updated = new Map();
+    const newlyResolved = {};
+    for (const result of results) {
+        const change = byUuid.get(result.uuid);
+        if (!change) {
+            continue; // discarded meanwhile
+        }
+        if (result.status === "applied") {
+            byUuid.delete(change.uuid);
+            applied.push({
+                ...change,
+                resId: change.operation === CREATE ? result.res_id : change.resId,
+            });
+            if (change.operation === CREATE) {
+                newlyResolved[change.resId] = result.res_id;
+            }
+        } else {
+            const settled = {
+                ...change,
+                sent: false,
+                status: result.status === CONFLICT ? CONFLICT : REJECTED,
+                conflicts: result.conflicts || null,
+                error: result.error || null,
+            };
+            byUuid.set(change.uuid, settled);
+            updated.set(change.uuid, settled);
+        }
+    }
+    return { applied, updated, newlyResolved, byUuid };
 }

@@ -15,7 +15,9 @@ import { formTag } from "../cache_key";
 import { tabsChannel } from "../tabs_channel";
 import { CREATE, isLocalId, newUuid, PENDING, utcNow } from "../offline_change";
 import { withResolvedIds } from "./merge_planning";
-import { OutboxLockedError, OutboxStore, outboxDatabaseName } from "./outbox_store";
+import { OutboxLockedError } from "./outbox_errors";
+import { outboxDatabaseName } from "./outbox_schema";
+import { OutboxStore } from "./outbox_store";
 
 /** Pins of cached forms wait for a pause of this long in the changes. */
 const PIN_DELAY_MS = 1000;

@@ -2,15 +2,9 @@
  * The outbox's storage: the changes made offline that the server has not
  * applied yet (the service, outbox_service.js, keeps a copy for the views).
  *
- * Kept in an IndexedDB database of its own, "offline_mode_outbox:<db>:<uid>",
- * apart from the read cache: eviction, expiry and a hard refresh clear the
- * read cache, never this; logging out deletes it, after warning the user when
- * changes are still waiting. Its stores:
- * - `changes`: one OfflineChange (see offline_change.js) per uuid, in queue
- *   order by `seq`;
- * - `meta`: the counter that gives `seq` and local ids, the real ids of records
- *   created offline once synced, and the models whose new-record defaults were
- *   fetched online.
+ * Kept in a browser database of its own (outbox_schema.js: its stores, and
+ * what of a change is sealed with the user's key), never evicted; logging out
+ * deletes it, after warning the user when changes are still waiting.
  *
  * Nothing lost, nothing twice — what each path guarantees:
  * - every write below is one IndexedDB transaction: after a crash, a closed tab
@@ -32,131 +26,48 @@
  *   run inside an IndexedDB transaction: it would commit early), so a merge
  *   and the sync marking a change `sent` never interleave; the write itself is
  *   one transaction. A BroadcastChannel tells the other tabs to read it again.
- *
- * Encrypted at rest (core/crypto/): a stored change keeps in clear only what
- * the indexes and the queue need (uuid, seq, resId, model, operation, status,
- * sent); its values, original values, record name, conflicts and errors are
- * sealed with the user's key, bound to its uuid. Never lost for a mistake of
- * ours: the server keeps every key it issued a user (a new one included) and
- * gives them back at the next online start, which seals the older changes
- * again with the current key; a change this browser cannot open (locked, or
- * sealed with a key it does not hold yet) is left untouched, neither listed
- * nor sent, until it can.
+ * - writes use the browser's default durability (relaxed in current Chrome):
+ *   a power cut may lose the last committed ones, whole.
  */
 
 import { browser } from "@web/core/browser/browser";
-import { _t } from "@web/core/l10n/translation";
-import { CONFLICT, CREATE, PENDING, REJECTED } from "../offline_change";
-import { localIdsIn, planEnqueue, withResolvedIds } from "./merge_planning";
+import { BrowserDatabase, isQuotaError, requestResult } from "../browser_db";
+import { CREATE, PENDING } from "../offline_change";
+import { localIdsIn, planEnqueue, planSettle, withResolvedIds } from "./merge_planning";
+import { OutboxFullError, OutboxLockedError } from "./outbox_errors";
+import {
+    COUNTER_KEY,
+    MODELS_WITH_DEFAULTS_KEY,
+    openChange,
+    OUTBOX_UPGRADES,
+    readMeta,
+    RESOLVED_IDS_KEY,
+    sealChange,
+} from "./outbox_schema";
 
-const SCHEMA_VERSION = 1;
-const COUNTER_KEY = "counter";
-const RESOLVED_IDS_KEY = "resolvedIds";
-const MODELS_WITH_DEFAULTS_KEY = "modelsWithDefaults";
 /** Real ids of records created offline are remembered for the last this many. */
 const RESOLVED_IDS_KEPT = 200;
 
-export function outboxDatabaseName(odooDatabase, userId) {
-    return `offline_mode_outbox:${odooDatabase}:${userId}`;
-}
-
-/** What stays in clear in a stored change (see the header). */
-const CLEAR_FIELDS = new Set(["uuid", "seq", "resId", "model", "operation", "status", "sent"]);
-
-export class OutboxFullError extends Error {
-    constructor(cause) {
-        super("The browser storage is full: the change could not be queued.", { cause });
-    }
-
-    /** What the user is told. */
-    get userMessage() {
-        return _t(
-            "Your change could not be saved offline: this browser's storage is full. It is still on screen; free some space or reconnect, then save again."
-        );
-    }
-}
-
-/**
- * No key to encrypt with (it could not be fetched nor unlocked): the change is
- * refused the way it is when the storage is full, and stays on screen.
- */
-export class OutboxLockedError extends OutboxFullError {
-    constructor() {
-        super();
-        this.message = "The offline data of this user is locked: the change could not be queued.";
-    }
-
-    get userMessage() {
-        return _t(
-            "Your change could not be saved offline: your offline data is locked. It is still on screen; reconnect, then save again."
-        );
-    }
-}
-
-function requestResult(request) {
-    return new Promise((resolve, reject) => {
-        request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
-    });
-}
-
-/**
- * Runs `work` in one transaction; resolves with its result once committed.
- * `work` may only await requests of that transaction.
- */
-async function inTransaction(db, mode, work) {
-    const transaction = db.transaction(["changes", "meta"], mode);
-    const committed = new Promise((resolve, reject) => {
-        transaction.oncomplete = resolve;
-        transaction.onabort = () =>
-            reject(transaction.error || new DOMException("Transaction aborted", "AbortError"));
-    });
-    let result;
-    try {
-        result = await work(transaction.objectStore("changes"), transaction.objectStore("meta"));
-    } catch (error) {
-        try {
-            transaction.abort();
-        } catch {
-            // already finished
-        }
-        await committed.catch(() => {});
-        throw error;
-    }
-    await committed;
-    return result;
-}
-
-async function readMeta(meta, key, fallback) {
-    const record = await requestResult(meta.get(key));
-    return record ? record.value : fallback;
-}
-
-/** A change as stored: what the indexes need in clear, the rest sealed. */
-async function sealChange(keyring, change) {
-    const clear = {};
-    const secret = {};
-    for (const [name, value] of Object.entries(change)) {
-        (CLEAR_FIELDS.has(name) ? clear : secret)[name] = value;
-    }
-    return { ...clear, sealed: await keyring.sealJson(secret, change.uuid) };
-}
-
-async function openChange(keyring, stored) {
-    const { sealed, ...clear } = stored;
-    return { ...(await keyring.openJson(sealed, stored.uuid)), ...clear };
-}
-
-export class OutboxStore {
+export class OutboxStore extends BrowserDatabase {
     /**
      * @param {string} name
      * @param {Keyring|null|Promise<Keyring|null>} keyring what changes are sealed
      *   with (static/lib/offline_crypto.js); null: locked
      */
     constructor(name, keyring) {
-        this.name = name;
-        this._db = null;
+        // The browser's default durability (see the header).
+        super(name, { upgrades: OUTBOX_UPGRADES });
         this._keyring = Promise.resolve(keyring);
+    }
+
+    /**
+     * Runs `work(changes, meta)` in one transaction over both stores; resolves
+     * with its result once committed (see BrowserDatabase.transaction).
+     */
+    _transaction(mode, work) {
+        return this.transaction(["changes", "meta"], mode, (tx) =>
+            work(tx.objectStore("changes"), tx.objectStore("meta"))
+        );
     }
 
     async keyring() {
@@ -173,39 +84,6 @@ export class OutboxStore {
         return locks ? locks.request(this.name, work) : work();
     }
 
-    database() {
-        if (!this._db) {
-            this._db = new Promise((resolve, reject) => {
-                const request = indexedDB.open(this.name, SCHEMA_VERSION);
-                request.onupgradeneeded = () => {
-                    const changes = request.result.createObjectStore("changes", {
-                        keyPath: "uuid",
-                    });
-                    changes.createIndex("seq", "seq", { unique: true });
-                    changes.createIndex("resId", "resId");
-                    request.result.createObjectStore("meta", { keyPath: "key" });
-                };
-                request.onsuccess = () => {
-                    const db = request.result;
-                    db.onversionchange = () => {
-                        db.close();
-                        this._db = null;
-                    };
-                    resolve(db);
-                };
-                request.onerror = () => reject(request.error);
-            });
-            this._db.catch(() => (this._db = null));
-        }
-        return this._db;
-    }
-
-    async close() {
-        const db = await this._db?.catch(() => null);
-        this._db = null;
-        db?.close();
-    }
-
     /** The stored changes opened, in their order; those this browser cannot open are left out. */
     async _openAll(keyring, stored) {
         const opened = await Promise.all(
@@ -217,8 +95,7 @@ export class OutboxStore {
     /** @returns {Promise<import("./offline_change").OfflineChange[]>} in queue order */
     async all() {
         const keyring = await this.keyring();
-        const db = await this.database();
-        const stored = await inTransaction(db, "readonly", (changes) =>
+        const stored = await this._transaction("readonly", (changes) =>
             requestResult(changes.index("seq").getAll())
         );
         return this._openAll(keyring, stored);
@@ -233,8 +110,7 @@ export class OutboxStore {
     async sealAgainWithCurrentKey() {
         const keyring = await this.keyring();
         return this.exclusive(async () => {
-            const db = await this.database();
-            const stored = await inTransaction(db, "readonly", (changes) =>
+            const stored = await this._transaction("readonly", (changes) =>
                 requestResult(changes.getAll())
             );
             const older = stored.filter(
@@ -243,7 +119,7 @@ export class OutboxStore {
             const resealed = await Promise.all(
                 (await this._openAll(keyring, older)).map((change) => sealChange(keyring, change))
             );
-            await inTransaction(db, "readwrite", async (changes) => {
+            await this._transaction("readwrite", async (changes) => {
                 resealed.forEach((change) => changes.put(change));
             });
             return resealed.length;
@@ -273,9 +149,8 @@ export class OutboxStore {
             return resIds;
         };
         return this.exclusive(async () => {
-            const db = await this.database();
             const resIds = new Set(newChanges.flatMap((change) => [...relatedIds(change)]));
-            const [counterRead, related] = await inTransaction(db, "readonly", (changes, meta) =>
+            const [counterRead, related] = await this._transaction("readonly", (changes, meta) =>
                 Promise.all([
                     readMeta(meta, COUNTER_KEY, 0),
                     Promise.all(
@@ -325,13 +200,13 @@ export class OutboxStore {
                 [...put.values()].map((change) => sealChange(keyring, change))
             );
             try {
-                await inTransaction(db, "readwrite", async (changes, meta) => {
+                await this._transaction("readwrite", async (changes, meta) => {
                     sealed.forEach((change) => changes.put(change));
                     removed.forEach((uuid) => changes.delete(uuid));
                     meta.put({ key: COUNTER_KEY, value: counter });
                 });
             } catch (error) {
-                throw error?.name === "QuotaExceededError" ? new OutboxFullError(error) : error;
+                throw isQuotaError(error) ? new OutboxFullError(error) : error;
             }
             return { queued, put: [...put.values()], remove: [...removed] };
         });
@@ -344,8 +219,7 @@ export class OutboxStore {
      */
     async remove(uuid) {
         return this.exclusive(async () => {
-            const db = await this.database();
-            return inTransaction(db, "readwrite", async (changes) => {
+            return this._transaction("readwrite", async (changes) => {
                 const change = await requestResult(changes.get(uuid));
                 if (!change) {
                     return { put: [], remove: [] };
@@ -370,8 +244,7 @@ export class OutboxStore {
     async update(uuid, update) {
         const keyring = await this.keyring();
         return this.exclusive(async () => {
-            const db = await this.database();
-            const stored = await inTransaction(db, "readonly", (changes) =>
+            const stored = await this._transaction("readonly", (changes) =>
                 requestResult(changes.get(uuid))
             );
             if (!stored) {
@@ -379,7 +252,7 @@ export class OutboxStore {
             }
             const updated = update(await openChange(keyring, stored));
             const sealed = await sealChange(keyring, updated);
-            await inTransaction(db, "readwrite", async (changes) => {
+            await this._transaction("readwrite", async (changes) => {
                 changes.put(sealed);
             });
             return { put: [updated], remove: [] };
@@ -395,9 +268,8 @@ export class OutboxStore {
     async takeBatch(limit) {
         const keyring = await this.keyring();
         return this.exclusive(async () => {
-            const db = await this.database();
             // Marked in their stored form (`sent` is in clear): no decryption in the transaction.
-            const { batch, marked } = await inTransaction(db, "readwrite", async (changes) => {
+            const { batch, marked } = await this._transaction("readwrite", async (changes) => {
                 // Read page by page from the head of the queue: failed changes
                 // (waiting for the user) and those this browser cannot open are
                 // skipped, the tail is never read.
@@ -447,11 +319,9 @@ export class OutboxStore {
     async settle(results) {
         const keyring = await this.keyring();
         return this.exclusive(async () => {
-            const db = await this.database();
             // Only the answered changes are read, unless a creation was applied:
             // then the others may point to its local id.
-            const [answered, others, known] = await inTransaction(
-                db,
+            const [answered, others, known] = await this._transaction(
                 "readonly",
                 async (changes, meta) => {
                     const answered = await Promise.all(
@@ -468,41 +338,8 @@ export class OutboxStore {
                     ]);
                 }
             );
-            const byUuid = new Map(
-                (await this._openAll(keyring, answered.filter(Boolean))).map((change) => [
-                    change.uuid,
-                    change,
-                ])
-            );
-            const applied = [];
-            const updated = new Map();
-            const newlyResolved = {};
-            for (const result of results) {
-                const change = byUuid.get(result.uuid);
-                if (!change) {
-                    continue; // discarded meanwhile
-                }
-                if (result.status === "applied") {
-                    byUuid.delete(change.uuid);
-                    applied.push({
-                        ...change,
-                        resId: change.operation === CREATE ? result.res_id : change.resId,
-                    });
-                    if (change.operation === CREATE) {
-                        newlyResolved[change.resId] = result.res_id;
-                    }
-                } else {
-                    const settled = {
-                        ...change,
-                        sent: false,
-                        status: result.status === CONFLICT ? CONFLICT : REJECTED,
-                        conflicts: result.conflicts || null,
-                        error: result.error || null,
-                    };
-                    byUuid.set(change.uuid, settled);
-                    updated.set(change.uuid, settled);
-                }
-            }
+            const opened = await this._openAll(keyring, answered.filter(Boolean));
+            const { applied, updated, newlyResolved, byUuid } = planSettle(opened, results);
             const appliedUuids = new Set(applied.map((change) => change.uuid));
             let resolvedIds = null;
             if (Object.keys(newlyResolved).length) {
@@ -523,7 +360,7 @@ export class OutboxStore {
             const sealed = await Promise.all(
                 [...updated.values()].map((change) => sealChange(keyring, change))
             );
-            await inTransaction(db, "readwrite", async (changes, meta) => {
+            await this._transaction("readwrite", async (changes, meta) => {
                 appliedUuids.forEach((uuid) => changes.delete(uuid));
                 sealed.forEach((change) => changes.put(change));
                 if (resolvedIds) {
@@ -540,31 +377,19 @@ export class OutboxStore {
     }
 
     async resolvedIds() {
-        const db = await this.database();
-        return inTransaction(db, "readonly", (_changes, meta) =>
+        return this._transaction("readonly", (_changes, meta) =>
             readMeta(meta, RESOLVED_IDS_KEY, {})
         );
     }
 
-    async deleteDatabase() {
-        await this.close();
-        await new Promise((resolve, reject) => {
-            const request = indexedDB.deleteDatabase(this.name);
-            request.onsuccess = resolve;
-            request.onerror = () => reject(request.error);
-        });
-    }
-
     async modelsWithDefaults() {
-        const db = await this.database();
-        return inTransaction(db, "readonly", (_changes, meta) =>
+        return this._transaction("readonly", (_changes, meta) =>
             readMeta(meta, MODELS_WITH_DEFAULTS_KEY, [])
         );
     }
 
     async addModelWithDefaults(model) {
-        const db = await this.database();
-        return inTransaction(db, "readwrite", async (_changes, meta) => {
+        return this._transaction("readwrite", async (_changes, meta) => {
             const models = new Set(await readMeta(meta, MODELS_WITH_DEFAULTS_KEY, []));
             models.add(model);
             meta.put({ key: MODELS_WITH_DEFAULTS_KEY, value: [...models] });

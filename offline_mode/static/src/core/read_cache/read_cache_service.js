@@ -1,43 +1,34 @@
 import { reactive } from "@odoo/owl";
-import { browser } from "@web/core/browser/browser";
-import { ConnectionLostError, rpc } from "@web/core/network/rpc";
+import { ConnectionLostError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
-import { patch } from "@web/core/utils/patch";
 import { session } from "@web/session";
 import {
-    actionTag,
     isBackgroundRequest,
     isPartialRead,
     isServableOffline,
     isStorableAnswer,
     readCacheKey,
     readCacheTags,
-    viewTag,
     withoutScope,
-} from "./cache_key";
+} from "../cache_key";
 import {
     entryName,
     openEntry,
     openNames,
     openSearches,
-    sealEntries,
-    sealNames,
     sealSearch,
-} from "./crypto/read_cache_sealing";
-import { isQuotaError, offlineDatabaseName, ReadCacheStore } from "./indexed_db_store";
+} from "../crypto/read_cache_sealing";
+import { makeDataCachingCheck } from "./data_caching_check";
+import { offlineDatabaseName } from "./read_cache_schema";
+import { makeRecordPrefetch } from "./record_prefetch";
+import { ReadCacheStore } from "./read_cache_store";
+import { routeRpcThrough, sendToServer } from "./rpc_patch";
+import { EVICTION_TARGET_RATIO, makeWriteBatch } from "./write_batch";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Answers are written in batches, this long after the first one of a batch arrived. */
-const WRITE_DELAY_MS = 200;
-/** Eviction brings the cache this far below the cap, so that it does not run at every write. */
-const EVICTION_TARGET_RATIO = 0.9;
-/** Records read per request when preparing for offline. */
-const PREFETCH_BATCH_SIZE = 20;
 /** Searches remembered per action. */
 const SEARCHES_PER_ACTION = 20;
-/** How long after the client started (or came back online) the stored actions' flags are checked. */
-const ACTION_CHECK_DELAY_MS = 5000;
 
 /**
  * A read that failed because the client is offline and the answer was never
@@ -69,35 +60,19 @@ function markingBackgroundFailure(request) {
 }
 
 /**
- * The rpc function is global, so is its interception: the read cache started
- * last (one per web client; one per test in unit tests) sees every request.
- */
-let activeReadCache = null;
-patch(rpc, {
-    _rpc(url, params, settings) {
-        if (!activeReadCache) {
-            return super._rpc(url, params, settings);
-        }
-        return activeReadCache.handleRpc(url, params, settings);
-    },
-    /** Sends a request to the server, bypassing the read cache. */
-    _rpcWithoutReadCache(url, params, settings) {
-        return super._rpc(url, params, settings);
-    },
-});
-const sendToServer = (url, params, settings = {}) =>
-    rpc._rpcWithoutReadCache(url, params, settings);
-
-/**
  * The read cache: while online, stores in IndexedDB the answer of every read
  * request (and of server actions run from menus, see cache_key.js) after it
- * arrived, without making the request wait; while offline, answers read requests from what was stored, and fails
- * the others with NotAvailableOfflineError. Never serves stored answers online.
+ * arrived, without making the request wait (write_batch.js); while offline,
+ * answers read requests from what was stored, and fails the others with
+ * NotAvailableOfflineError. Never serves stored answers online. Requests reach
+ * it through rpc_patch.js; what it stores is in read_cache_store.js, what
+ * leaves it in read_cache_eviction.js and data_caching_check.js.
  *
  * Failure model: answers waiting in the write batch are lost if the tab closes
  * (they are a cache: the next online visit stores them again); a quota error
  * evicts half of the cache and retries once, then gives up on that batch; two
- * tabs write to the same database (see indexed_db_store.js).
+ * tabs write to the same database (see read_cache_store.js); a stored answer
+ * that cannot be read or opened is answered as not available offline.
  */
 export const offlineReadCacheService = {
     dependencies: ["offline_config", "offline_connectivity", "offline_key"],
@@ -105,7 +80,7 @@ export const offlineReadCacheService = {
         /** tag → whether some answer carrying it is stored (see cache_key.js) */
         const availability = reactive({});
         if (!config.enabled) {
-            activeReadCache = null;
+            routeRpcThrough(null);
             return makeDisabledReadCache(availability);
         }
 
@@ -124,18 +99,8 @@ export const offlineReadCacheService = {
         }
         const maxAgeMs = config.cache_expiry_days > 0 ? config.cache_expiry_days * DAY_MS : 0;
         const capBytes = config.storage_cap_mb * 1024 * 1024;
-        /** Actions whose "Data caching" is off, learnt from their loading. */
-        const actionsNotCached = new Set();
-        /** @type {Map<string, import("./indexed_db_store").NewEntry>} */
-        const pendingWrites = new Map();
-        /** "model:id" → { model, id, name }: record names waiting to be stored */
-        const pendingNames = new Map();
-        let writeTimer = null;
-        let writing = Promise.resolve();
         const pendingLookups = new Set();
         let lookupScheduled = false;
-        /** The check of the stored actions under way, if any (see checkStoredActions). */
-        let actionCheck = null;
 
         // A hard refresh asks to forget cached data: done before anything is read or written.
         const ready = (async () => {
@@ -162,15 +127,31 @@ export const offlineReadCacheService = {
             }
         });
 
+        const forgetAllAvailability = () => forgetAvailability(Object.keys(availability));
+        const dataCaching = makeDataCachingCheck({
+            store,
+            ready,
+            connectivity,
+            forgetAllAvailability,
+        });
+        const writes = makeWriteBatch({
+            store,
+            ready,
+            sealed,
+            evictTo,
+            capBytes,
+            onStored: (tags) => tags.forEach((tag) => (availability[tag] = true)),
+        });
+
         env.bus.addEventListener("OFFLINE_MODE:CONNECTIVITY_CHANGED", ({ detail }) => {
             if (!detail.isOnline) {
                 // What another tab stored or evicted meanwhile: ask the database again.
-                forgetAvailability(Object.keys(availability));
+                forgetAllAvailability();
             } else {
-                scheduleActionCheck();
+                dataCaching.scheduleActionCheck();
             }
         });
-        scheduleActionCheck();
+        dataCaching.scheduleActionCheck();
 
         function forgetAvailability(tags) {
             for (const tag of tags) {
@@ -183,69 +164,16 @@ export const offlineReadCacheService = {
             forgetAvailability(tags);
         }
 
-        /** Actions come from /web/action/load, but also from buttons and server actions. */
-        function learnActionCaching(answer) {
-            if (answer?.id && answer.data_caching === true) {
-                actionsNotCached.delete(answer.id);
-            }
-            if (answer?.id && answer.data_caching === false && !actionsNotCached.has(answer.id)) {
-                actionsNotCached.add(answer.id);
-                // Stored before data caching was switched off: never to be shown again.
-                const viewTagPrefix = viewTag(answer.id, "");
-                const tagRanges = [
-                    IDBKeyRange.only(actionTag(answer.id)),
-                    IDBKeyRange.bound(viewTagPrefix, `${viewTagPrefix}\uffff`),
-                ];
-                ready
-                    .then(() => store.deleteTagged(tagRanges))
-                    .then(() => forgetAvailability(Object.keys(availability)))
-                    .catch((error) =>
-                        console.warn("offline_mode: could not delete an action's data", error)
-                    );
-            }
-        }
-
-        /**
-         * Loads again, in the background, the actions this browser stored data
-         * of: an admin may have switched their data caching off since, even
-         * if the user does not open them again (see learnActionCaching).
-         */
-        function scheduleActionCheck() {
-            actionCheck ??= new Promise((resolve) =>
-                browser.setTimeout(resolve, ACTION_CHECK_DELAY_MS)
-            )
-                .then(checkStoredActions)
-                .catch((error) =>
-                    console.warn("offline_mode: could not check the stored actions", error)
-                )
-                .finally(() => (actionCheck = null));
-        }
-
-        async function checkStoredActions() {
-            await ready;
-            for (const actionId of await store.storedActionIds()) {
-                if (!connectivity.status.isOnline) {
-                    return;
-                }
-                const action = await sendToServer(
-                    "/web/action/load",
-                    { action_id: actionId },
-                    { silent: true }
-                ).catch(() => null);
-                learnActionCaching(action);
-            }
-        }
-
         function remember(url, params, scope, key, answer) {
             const isAction = url === "/web/action/load" || url === "/web/action/run";
             if (isAction) {
-                learnActionCaching(answer);
+                dataCaching.learnActionCaching(answer);
             }
             const actionId = isAction
                 ? answer?.id
                 : scope?.action || params.kwargs?.options?.action_id;
             if (
-                actionsNotCached.has(actionId) ||
+                dataCaching.isOff(actionId) ||
                 isPartialRead(url, params) ||
                 !isStorableAnswer(url, answer)
             ) {
@@ -254,78 +182,23 @@ export const offlineReadCacheService = {
             // Serialised now: the caller is free to change the answer once it has it.
             const json = JSON.stringify(answer);
             const tags = readCacheTags(url, params, scope, answer);
-            pendingWrites.set(key, { key, json, tags });
+            writes.answers.set(key, { key, json, tags });
             if (url === "/web/action/load") {
                 // Loaded by XML id, path or id: menus load it by its database id, a
                 // reloaded page by its path (the URL shows it).
                 for (const actionId of new Set([answer.id, answer.path])) {
                     if (actionId && actionId !== params.action_id) {
                         const alias = readCacheKey(url, { ...params, action_id: actionId });
-                        pendingWrites.set(alias, { key: alias, json, tags });
+                        writes.answers.set(alias, { key: alias, json, tags });
                     }
                 }
             }
-            scheduleWrite();
-        }
-
-        function scheduleWrite() {
-            writeTimer ??= browser.setTimeout(() => {
-                writeTimer = null;
-                writing = writing.then(writePending);
-            }, WRITE_DELAY_MS);
-        }
-
-        async function writePending() {
-            const names = [...pendingNames.values()];
-            pendingNames.clear();
-            if (names.length) {
-                await ready;
-                await sealed(sealNames, names)
-                    .then((rows) => store.putNames(rows))
-                    .catch((error) =>
-                        console.warn("offline_mode: could not store record names", error)
-                    );
-            }
-            const answers = [...pendingWrites.values()];
-            pendingWrites.clear();
-            if (!answers.length) {
-                return;
-            }
-            await ready;
-            let entries;
-            let usage;
-            try {
-                entries = await sealed(sealEntries, answers);
-                usage = await store.putEntries(entries);
-            } catch (error) {
-                if (!isQuotaError(error)) {
-                    console.warn("offline_mode: could not store answers for offline use", error);
-                    return;
-                }
-                try {
-                    await evictTo((await store.usage()).bytes / 2);
-                    usage = await store.putEntries(entries);
-                } catch (retryError) {
-                    console.warn(
-                        "offline_mode: browser storage is full, answers not stored",
-                        retryError
-                    );
-                    return;
-                }
-            }
-            for (const { tags } of entries) {
-                for (const tag of tags) {
-                    availability[tag] = true;
-                }
-            }
-            if (usage.bytes > capBytes) {
-                await evictTo(capBytes * EVICTION_TARGET_RATIO);
-            }
+            writes.schedule();
         }
 
         async function serve(url, key) {
             await ready;
-            let json = pendingWrites.get(key)?.json;
+            let json = writes.answers.get(key)?.json;
             const unlocked = await keyring;
             const name = unlocked && (await entryName(unlocked, key));
             if (json === undefined && name) {
@@ -361,7 +234,7 @@ export const offlineReadCacheService = {
             if (!isServableOffline(url, sentParams)) {
                 const request = sendToServer(url, sentParams, settings);
                 // Buttons and server actions may return window actions to open.
-                request.then(learnActionCaching, () => {});
+                request.then(dataCaching.learnActionCaching, () => {});
                 return request;
             }
             if (!connectivity.status.isOnline) {
@@ -390,16 +263,6 @@ export const offlineReadCacheService = {
             return answered;
         }
 
-        /** Resolves once the answers received so far are stored. */
-        async function flush() {
-            if (writeTimer !== null) {
-                browser.clearTimeout(writeTimer);
-                writeTimer = null;
-                writing = writing.then(writePending);
-            }
-            await writing;
-        }
-
         async function lookUpAvailability() {
             lookupScheduled = false;
             const tags = [...pendingLookups];
@@ -411,7 +274,7 @@ export const offlineReadCacheService = {
             }
         }
 
-        activeReadCache = { handleRpc };
+        routeRpcThrough({ handleRpc });
 
         return {
             availability,
@@ -430,63 +293,9 @@ export const offlineReadCacheService = {
                     }
                 }
             },
-            /**
-             * A stored request that read the form of one record of `model` in
-             * that action, to read other records the same way (same fields,
-             * same context): null if no form of that action was opened yet.
-             *
-             * @returns {Promise<{ url: string, params: Object } | null>}
-             */
-            async formReadRequest(actionId, model) {
-                await ready;
-                const unlocked = await keyring;
-                for (const name of unlocked
-                    ? await store.keysWithTag(viewTag(actionId, "form"), 100)
-                    : []) {
-                    const entry = await openEntry(unlocked, name, await store.getJson(name));
-                    if (!entry) {
-                        continue;
-                    }
-                    const [url, params] = JSON.parse(entry.key);
-                    if (
-                        params.model === model &&
-                        params.method === "web_read" &&
-                        params.args?.[0]?.length === 1
-                    ) {
-                        return { url, params };
-                    }
-                }
-                return null;
-            },
-            /**
-             * Reads records with `request` (see formReadRequest) in batches and
-             * stores each answer under the key the form of that record would
-             * use, so that it opens offline.
-             *
-             * @param {{ url: string, params: Object }} request
-             * @param {{ action: number, view: string }} scope
-             * @param {number[]} ids
-             * @param {(count: number) => void} onProgress called after each batch
-             */
-            async storeRecords({ url, params }, scope, ids, onProgress) {
-                const [, ...otherArgs] = params.args;
-                for (let start = 0; start < ids.length; start += PREFETCH_BATCH_SIZE) {
-                    const batch = ids.slice(start, start + PREFETCH_BATCH_SIZE);
-                    const records = await sendToServer(
-                        url,
-                        { ...params, args: [batch, ...otherArgs] },
-                        { silent: true }
-                    );
-                    for (const record of records) {
-                        const single = { ...params, args: [[record.id], ...otherArgs] };
-                        remember(url, single, scope, readCacheKey(url, single), [record]);
-                    }
-                    onProgress(batch.length);
-                }
-                await flush();
-            },
-            flush,
-            checkStoredActions,
+            ...makeRecordPrefetch({ store, ready, keyring, remember, flush: writes.flush }),
+            flush: writes.flush,
+            checkStoredActions: dataCaching.checkStoredActions,
             /**
              * Remembers the names of records seen (see record_names.js), the
              * choices of relational fields offline.
@@ -495,10 +304,10 @@ export const offlineReadCacheService = {
              */
             rememberNames(names) {
                 for (const entry of names) {
-                    pendingNames.set(`${entry.model}:${entry.id}`, entry);
+                    writes.names.set(`${entry.model}:${entry.id}`, entry);
                 }
                 if (names.length) {
-                    scheduleWrite();
+                    writes.schedule();
                 }
             },
             /** @returns {Promise<Array<{ id: number, name: string }>>} the records of `model` whose name is known */
@@ -509,7 +318,7 @@ export const offlineReadCacheService = {
                 for (const { id, name } of await stored.catch(() => [])) {
                     known.set(id, name);
                 }
-                for (const entry of pendingNames.values()) {
+                for (const entry of writes.names.values()) {
                     if (entry.model === model) {
                         known.set(entry.id, entry.name);
                     }
@@ -530,9 +339,8 @@ export const offlineReadCacheService = {
                     .then((rows) => sealed(openSearches, rows)),
             /** Deletes everything this user stored in this browser (logout). */
             async deleteAllData() {
-                activeReadCache = null;
-                pendingWrites.clear();
-                pendingNames.clear();
+                routeRpcThrough(null);
+                writes.clear();
                 await ready;
                 await store.deleteDatabase();
             },

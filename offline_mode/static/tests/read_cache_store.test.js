@@ -1,20 +1,12 @@
-import { after, describe, expect, test } from "@odoo/hoot";
-import { ReadCacheStore } from "@offline_mode/core/indexed_db_store";
-import { deleteDatabase } from "./offline_test_helpers";
+import { describe, expect, test } from "@odoo/hoot";
+import { ReadCacheStore } from "@offline_mode/core/read_cache/read_cache_store";
+import { storeOfItsOwn } from "./offline_test_helpers";
 
 describe.current.tags("headless");
 
-let storeCount = 0;
-
 /** A store in a database of its own, deleted after the test. */
 function makeStore() {
-    const name = `offline_mode_store_test_${Date.now()}_${++storeCount}`;
-    const store = new ReadCacheStore(name);
-    after(async () => {
-        await store.close();
-        await deleteDatabase(name);
-    });
-    return store;
+    return storeOfItsOwn((name) => new ReadCacheStore(name));
 }
 
 function entry(key, size, tags = []) {

@@ -1,0 +1,73 @@
+/**
+ * The local copy's place on the data path: Odoo's ORM service is patched so
+ * that reads, deletions, (un)archiving, name searches, view loading and new
+ * record defaults of every view go through the local copy service
+ * (local_copy_service.js) started last.
+ *
+ * Failure behaviour: with no local copy (offline mode off), the ORM behaves
+ * as without offline mode; what the local copy does on failure is said in
+ * local_copy_service.js.
+ */
+import { ORM } from "@web/core/orm_service";
+import { patch } from "@web/core/utils/patch";
+import { ARCHIVE, UNARCHIVE, UNLINK } from "./offline_change";
+
+/** The local copy service started last (one per web client, one per unit test). */
+let activeLocalCopy = null;
+
+patch(ORM.prototype, {
+    webRead(model, ids, kwargs = {}) {
+        if (!activeLocalCopy) {
+            return super.webRead(model, ids, kwargs);
+        }
+        return activeLocalCopy.webRead(model, ids, kwargs, (serverIds) =>
+            super.webRead(model, serverIds, kwargs)
+        );
+    },
+    webSearchRead(model, domain, kwargs = {}) {
+        if (!activeLocalCopy) {
+            return super.webSearchRead(model, domain, kwargs);
+        }
+        return activeLocalCopy.webSearchRead(model, domain, kwargs, () =>
+            super.webSearchRead(model, domain, kwargs)
+        );
+    },
+    unlink(model, ids, kwargs = {}) {
+        if (!activeLocalCopy) {
+            return super.unlink(model, ids, kwargs);
+        }
+        return activeLocalCopy.changeRecords(model, ids, UNLINK, () =>
+            super.unlink(model, ids, kwargs)
+        );
+    },
+    call(model, method, args = [], kwargs = {}) {
+        if (!activeLocalCopy) {
+            return super.call(model, method, args, kwargs);
+        }
+        if (method === "action_archive" || method === "action_unarchive") {
+            const operation = method === "action_archive" ? ARCHIVE : UNARCHIVE;
+            return activeLocalCopy.changeRecords(model, args[0], operation, () =>
+                super.call(model, method, args, kwargs)
+            );
+        }
+        if (method === "name_search") {
+            return activeLocalCopy.nameSearch(model, kwargs, () =>
+                super.call(model, method, args, kwargs)
+            );
+        }
+        if (method === "get_views") {
+            return activeLocalCopy.loadViews(() => super.call(model, method, args, kwargs));
+        }
+        if (method === "onchange" && !args[0]?.length) {
+            return activeLocalCopy.loadDefaults(model, () =>
+                super.call(model, method, args, kwargs)
+            );
+        }
+        return super.call(model, method, args, kwargs);
+    },
+});
+
+/** Serves the ORM of every view with `localCopy` (null: with the server only). */
+export function routeOrmThrough(localCopy) {
+    activeLocalCopy = localCopy;
+}
