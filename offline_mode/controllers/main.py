@@ -17,13 +17,14 @@ class OfflineModeController(http.Controller):
 class OfflineModeWebManifest(webmanifest.WebManifest):
 
     def _get_service_worker_content(self):
-        # The encryption at rest first (both use it), then the web client's shell:
-        # its fetch listener must answer navigations before Odoo's does. The
-        # offline copies of files come after.
+        # The encryption at rest first (all use it), the logged-in user, then the
+        # web client's shell: its fetch listener must answer navigations before
+        # Odoo's does. The offline copies of files come after.
         with file_open("offline_mode/static/lib/offline_crypto.js") as offline_crypto, \
+                file_open("offline_mode/static/service_worker/offline_user.js") as offline_user, \
                 file_open("offline_mode/static/service_worker/offline_shell.js") as offline_shell, \
                 file_open("offline_mode/static/service_worker/offline_files.js") as offline_files:
             return "\n".join((
-                offline_crypto.read(), offline_shell.read(), super()._get_service_worker_content(),
-                offline_files.read(),
+                offline_crypto.read(), offline_user.read(), offline_shell.read(),
+                super()._get_service_worker_content(), offline_files.read(),
             ))

@@ -1,11 +1,11 @@
-/* global offlineKeyring, offlineModeUser -- defined by offline_shell.js, put before this file */
+/* global offlineKeyring, offlineModeUser -- defined by offline_user.js, put before this file */
 /* Appended to Odoo's service worker (/web/service-worker.js, scope /odoo) by
  * offline_mode (controllers/main.py): files and images the web client loads
  * online (/web/content, /web/image) are kept in the Cache Storage of the
  * logged-in user, and served from it only when the network fails. While online,
  * the network answers, as without offline mode.
  *
- * The logged-in user is the one offline_shell.js remembers (put before Odoo's
+ * The logged-in user is the one offline_user.js remembers (put before Odoo's
  * worker, same scope): their cache is "offline_mode_files:<db>:<uid>". With no
  * user known, nothing is stored or served. The tabs of a browser share its
  * session, hence one logged-in user and one cache. A file is stored once fully

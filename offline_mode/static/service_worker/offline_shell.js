@@ -1,4 +1,4 @@
-/* global offlineModeCrypto -- defined by static/lib/offline_crypto.js, put before this file */
+/* global OFFLINE_SHELL_PREFIX, forgetOfflineKeyring, offlineKeyring, offlineModeUser, setOfflineModeUser -- defined by offline_user.js, put before this file */
 /* Put before Odoo's service worker (/web/service-worker.js, scope /odoo) by
  * offline_mode (controllers/main.py), so that its fetch listener runs first:
  * the web client's shell, kept for starting the web client offline (a reload,
@@ -13,17 +13,13 @@
  * browser, marked as started offline, and that page's files come from the
  * shell; with no page kept, Odoo's offline page.
  *
- * One user's, never another's: the browser's session belongs to one user at a
- * time, remembered here ("<db>:<uid>", in a cache of its own so that it
- * survives the worker being stopped). A page rendered for another user, or
- * the web client telling so, deletes at once the read caches, files, shells
- * and stored keys of every other user (only their pending changes stay,
- * encrypted: they sync when their owner signs in again online). A page saying
- * offline mode is off, or a redirection of /odoo (to the login page: logged
- * out, session expired) deletes every shell and stored key: what stays is
- * unreadable until an online sign-in. The web client deletes its user's data
- * at logout and its shell on a hard refresh
- * (core/offline_shell/offline_shell_service.js).
+ * One user's, never another's (offline_user.js remembers who): a page
+ * rendered for another user, or the web client telling so, deletes at once
+ * the data of every other user. A page saying offline mode is off, or a
+ * redirection of /odoo (to the login page: logged out, session expired)
+ * deletes every shell and stored key: what stays is unreadable until an
+ * online sign-in. The web client deletes its user's data at logout and its
+ * shell on a hard refresh (core/offline_shell/offline_shell_service.js).
  *
  * Encrypted at rest (static/lib/offline_crypto.js): the kept page carries the
  * user's session info, and is kept sealed with the user's key, found in this
@@ -41,9 +37,6 @@
  * unstored, and the next online start stores it again (the page lists what it
  * loaded, see "offline_mode:session").
  */
-const OFFLINE_MODE_USER_CACHE = "offline_mode_user";
-const OFFLINE_MODE_USER_KEY = "/offline_mode/user";
-const OFFLINE_SHELL_PREFIX = "offline_mode_shell:";
 /** The kept page, and what it loads (URL → bytes), under keys no route answers. */
 const OFFLINE_SHELL_PAGE_KEY = "/offline_mode/shell/page";
 const OFFLINE_SHELL_INDEX_KEY = "/offline_mode/shell/index";
@@ -63,70 +56,6 @@ function inOfflineShellQueue(task) {
 
 function offlineShellCacheName(user) {
     return OFFLINE_SHELL_PREFIX + user;
-}
-
-/** The logged-in user of this browser, "<db>:<uid>", or null. */
-async function offlineModeUser() {
-    const stored = await caches.match(OFFLINE_MODE_USER_KEY, {
-        cacheName: OFFLINE_MODE_USER_CACHE,
-    });
-    return stored ? stored.text() : null;
-}
-
-/** The keys user data is sealed with, per user; forgotten when the web client stores new ones. */
-const offlineKeyrings = new Map();
-
-/** The keyring of `user` unlocked in this browser session (or kept on the device); null while locked. */
-async function offlineKeyring(user) {
-    if (!offlineKeyrings.has(user)) {
-        const found = offlineModeCrypto
-            .storedKey(user)
-            .then((key) => key && offlineModeCrypto.Keyring.of([key]));
-        offlineKeyrings.set(user, found);
-        found.then(
-            (keyring) => keyring || offlineKeyrings.delete(user),
-            () => offlineKeyrings.delete(user)
-        );
-    }
-    return offlineKeyrings.get(user);
-}
-
-/** Which caches and browser databases hold whose data ("<db>:<uid>" after the prefix). */
-const USER_CACHE_PREFIXES = [OFFLINE_SHELL_PREFIX, "offline_mode_files:"];
-const USER_DATABASE_PREFIX = "offline_mode:";
-
-/**
- * Remembers the logged-in user. The data of every other user is deleted: read
- * caches, files, shells and stored keys (their pending changes stay, sealed).
- * With no one logged in, shells and stored keys go: what stays is unreadable
- * until the next online sign-in gives the key again.
- */
-async function setOfflineModeUser(user) {
-    offlineKeyrings.clear();
-    const ofOthers = (name, prefix) => name.startsWith(prefix) && name !== prefix + user;
-    const names = await caches.keys();
-    const deleted = user ? USER_CACHE_PREFIXES : [OFFLINE_SHELL_PREFIX];
-    await Promise.all(
-        names
-            .filter((name) => deleted.some((prefix) => ofOthers(name, prefix)))
-            .map((name) => caches.delete(name))
-    );
-    await offlineModeCrypto.forgetKeysExcept(user);
-    if (user) {
-        const databases = (await indexedDB.databases?.()) || [];
-        for (const { name } of databases.filter(({ name }) =>
-            ofOthers(name, USER_DATABASE_PREFIX)
-        )) {
-            // Resolves once the other tabs of that user closed it (see indexed_db_store.js).
-            indexedDB.deleteDatabase(name);
-        }
-    }
-    const cache = await caches.open(OFFLINE_MODE_USER_CACHE);
-    if (user) {
-        await cache.put(OFFLINE_MODE_USER_KEY, new Response(user));
-    } else {
-        await cache.delete(OFFLINE_MODE_USER_KEY);
-    }
 }
 
 function isWebClientNavigation(request) {
@@ -400,7 +329,7 @@ self.addEventListener("message", (event) => {
                 await inOfflineShellQueue(() => setOfflineModeUser(user));
             }
             // The web client may have stored a new key for this browser session.
-            offlineKeyrings.delete(user);
+            forgetOfflineKeyring(user);
             if (!user || !keep) {
                 return;
             }
