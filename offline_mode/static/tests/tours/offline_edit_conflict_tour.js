@@ -1,36 +1,8 @@
 import { registry } from "@web/core/registry";
-import { goOffline, takeScreenshot } from "./offline_tour_utils";
+import { backToKanban, goOffline, openCard, takeScreenshot } from "./offline_tour_utils";
 
 const KEPT = "Offline Conflict Mine";
 const DROPPED = "Offline Conflict Theirs";
-
-function openCard(name) {
-    return [
-        {
-            content: `Open ${name}`,
-            trigger: `.o_kanban_record:contains(${name})`,
-            run: "click",
-        },
-        {
-            content: `The form of ${name} is shown`,
-            trigger: `.o_form_view .o_field_widget[name=name] textarea:value(${name})`,
-        },
-    ];
-}
-
-function backToKanban() {
-    return [
-        {
-            content: "Back to the customers",
-            trigger: ".o_breadcrumb .breadcrumb-item a:contains(Customers)",
-            run: "click",
-        },
-        {
-            content: "The kanban is shown",
-            trigger: ".o_kanban_view .o_kanban_record",
-        },
-    ];
-}
 
 function editPhone(name, phone) {
     return [

@@ -1,37 +1,8 @@
 import { registry } from "@web/core/registry";
-import { goOffline, goOnline, takeScreenshot } from "./offline_tour_utils";
+import { backToKanban, goOffline, goOnline, openCard, takeScreenshot } from "./offline_tour_utils";
 
 const EDITED = "Offline Edit Partner";
 const DISCARDED = "Offline Discard Partner";
-
-function openCard(name) {
-    return [
-        {
-            content: `Open ${name} from the kanban`,
-            trigger: `.o_kanban_record:contains(${name})`,
-            run: "click",
-        },
-        {
-            content: `The form of ${name} is shown`,
-            trigger: `.o_form_view .o_field_widget[name=name] textarea:value(${name})`,
-        },
-    ];
-}
-
-function backToKanban() {
-    return [
-        {
-            content: "Back to the kanban of customers",
-            trigger:
-                ".o_breadcrumb .o_back_button a, .o_breadcrumb .breadcrumb-item a:contains(Customers)",
-            run: "click",
-        },
-        {
-            content: "The kanban is shown",
-            trigger: ".o_kanban_view .o_kanban_record",
-        },
-    ];
-}
 
 /**
  * Edits the Salesperson and the phone of a customer and the job position of

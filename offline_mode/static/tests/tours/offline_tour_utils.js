@@ -124,3 +124,34 @@ export function waitForCacheWrites() {
         },
     };
 }
+
+/** Opens the form of the customer `name` from the kanban of customers. */
+export function openCard(name) {
+    return [
+        {
+            content: `Open ${name} from the kanban`,
+            trigger: `.o_kanban_record:contains(${name})`,
+            run: "click",
+        },
+        {
+            content: `The form of ${name} is shown`,
+            trigger: `.o_form_view .o_field_widget[name=name] textarea:value(${name})`,
+        },
+    ];
+}
+
+/** Goes back from a customer's form to the kanban of customers. */
+export function backToKanban() {
+    return [
+        {
+            content: "Back to the kanban of customers",
+            trigger:
+                ".o_breadcrumb .o_back_button a, .o_breadcrumb .breadcrumb-item a:contains(Customers)",
+            run: "click",
+        },
+        {
+            content: "The kanban is shown",
+            trigger: ".o_kanban_view .o_kanban_record",
+        },
+    ];
+}

@@ -39,10 +39,9 @@ function openMarcDemo() {
     ];
 }
 
-tours.add("offline_mode_reopen_offline", {
-    steps: () => [
-        // Online: open a list, a form, then another list.
-        ...openMarcDemo(),
+/** Opens the list of companies from the Users & Companies menu. */
+function openCompanies() {
+    return [
         {
             content: "Open the Users & Companies menu",
             trigger: ".o_main_navbar button[data-menu-xmlid='base.menu_users']",
@@ -57,6 +56,14 @@ tours.add("offline_mode_reopen_offline", {
             content: "The list of companies is shown",
             trigger: ".o_list_view .o_data_row .o_data_cell:contains(YourCompany)",
         },
+    ];
+}
+
+tours.add("offline_mode_reopen_offline", {
+    steps: () => [
+        // Online: open a list, a form, then another list.
+        ...openMarcDemo(),
+        ...openCompanies(),
         ...goOffline(),
         takeScreenshot("offline_systray", ".o_offline_mode_systray"),
         {
@@ -177,20 +184,7 @@ tours.add("offline_mode_data_caching_off", {
             content: "The users (data caching off) are shown online",
             trigger: ".o_list_view .o_data_row:contains(Marc Demo)",
         },
-        {
-            content: "Open the Users & Companies menu",
-            trigger: ".o_main_navbar button[data-menu-xmlid='base.menu_users']",
-            run: "click",
-        },
-        {
-            content: "Open the companies",
-            trigger: ".o-dropdown--menu a[data-menu-xmlid='base.menu_action_res_company_form']",
-            run: "click",
-        },
-        {
-            content: "The list of companies is shown",
-            trigger: ".o_list_view .o_data_row .o_data_cell:contains(YourCompany)",
-        },
+        ...openCompanies(),
         ...goOffline(),
         {
             content: "Open the Users & Companies menu offline",
