@@ -11,7 +11,8 @@ from support.browser import Browser
 from support.jsonrpc import WebSession
 from support.odoo_server import OdooServer, create_database, drop_database, sql
 
-MODULES = ["offline_mode", "contacts", "crm"]
+# auth_oauth: users who sign in without a password (an identity provider on loopback).
+MODULES = ["offline_mode", "contacts", "crm", "auth_oauth"]
 _figures = []
 
 

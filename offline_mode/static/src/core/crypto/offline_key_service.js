@@ -28,11 +28,14 @@ export const offlineKeyService = {
             return { ready: Promise.resolve(null) };
         }
         const owner = `${session.db}:${user.userId}`;
+        // Listened to from the start: the key may come after the first action is shown.
+        const firstActionShown = new Promise((resolve) =>
+            env.bus.addEventListener("ACTION_MANAGER:UI-UPDATED", resolve, { once: true })
+        );
 
         async function askForPin(key, iterations) {
-            await new Promise((resolve) =>
-                env.bus.addEventListener("WEB_CLIENT_READY", resolve, { once: true })
-            );
+            // Not before: showing an action closes the dialogs open then.
+            await firstActionShown;
             dialog.add(OfflinePinDialog, {
                 save: async (pin) => {
                     const wrapped = await offlineCrypto.wrapWithSecret(key, pin, iterations);
