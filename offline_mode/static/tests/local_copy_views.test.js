@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@odoo/hoot";
-import { queryAllTexts, waitFor as hootWaitFor, waitUntil as hootWaitUntil } from "@odoo/hoot-dom";
+import { queryAllTexts } from "@odoo/hoot-dom";
 import {
     contains,
     defineActions,
@@ -11,14 +11,10 @@ import {
     webModels,
 } from "@web/../tests/web_test_helpers";
 import { WebClient } from "@web/webclient/webclient";
-import { defineOfflineModeTestSetup, goOffline } from "./offline_test_helpers";
+import { defineOfflineModeTestSetup, goOffline, waitFor, waitUntil } from "./offline_test_helpers";
 
 describe.current.tags("desktop");
 
-// What is served offline comes from IndexedDB, whose pace the test does not control.
-const IDB_TIMEOUT = { timeout: 3000 };
-const waitFor = (selector, options) => hootWaitFor(selector, { ...IDB_TIMEOUT, ...options });
-const waitUntil = (predicate, options) => hootWaitUntil(predicate, { ...IDB_TIMEOUT, ...options });
 defineOfflineModeTestSetup();
 
 class Lead extends models.Model {

@@ -1,4 +1,5 @@
 import { after, beforeEach } from "@odoo/hoot";
+import { waitFor as hootWaitFor, waitUntil as hootWaitUntil } from "@odoo/hoot-dom";
 import { animationFrame, mockFetch } from "@odoo/hoot-mock";
 import {
     getService,
@@ -15,6 +16,13 @@ import { ReadCacheStore } from "@offline_mode/core/read_cache/read_cache_store";
 import { serveTestKey, testKeyring } from "./offline_key_test_helpers";
 
 let databaseCount = 0;
+
+// What is served offline comes from IndexedDB, whose pace a test does not control:
+// hoot's waitFor and waitUntil, with a longer timeout.
+const IDB_TIMEOUT = { timeout: 3000 };
+export const waitFor = (selector, options) => hootWaitFor(selector, { ...IDB_TIMEOUT, ...options });
+export const waitUntil = (predicate, options) =>
+    hootWaitUntil(predicate, { ...IDB_TIMEOUT, ...options });
 
 /**
  * Gives each test of the file its own IndexedDB database (the read cache names

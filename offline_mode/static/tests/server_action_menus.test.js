@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@odoo/hoot";
-import { queryAllTexts, waitFor as hootWaitFor, waitUntil as hootWaitUntil } from "@odoo/hoot-dom";
+import { queryAllTexts } from "@odoo/hoot-dom";
 import {
     defineActions,
     defineMenus,
@@ -20,13 +20,12 @@ import {
     goOffline,
     restoreNetwork,
     storedEntries,
+    waitFor,
+    waitUntil,
 } from "./offline_test_helpers";
 
 describe.current.tags("desktop");
 
-const IDB_TIMEOUT = { timeout: 3000 };
-const waitFor = (selector, options) => hootWaitFor(selector, { ...IDB_TIMEOUT, ...options });
-const waitUntil = (predicate, options) => hootWaitUntil(predicate, { ...IDB_TIMEOUT, ...options });
 defineOfflineModeTestSetup();
 
 class Lead extends models.Model {
