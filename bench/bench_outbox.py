@@ -80,7 +80,8 @@ def enqueue(tab, partner_ids, offset, label, previous):
 
 
 def bare_puts(tab, count):
-    """The floor: `count` IndexedDB transactions of one put each, in a database of their own."""
+    """The floor: `count` IndexedDB transactions of one put each, in a database of their own,
+    as durable as the outbox's (strict: on disk when complete)."""
     return run_in_page(tab, f"""
         const name = "offline_mode_bench_" + Date.now();
         const db = await new Promise((resolve, reject) => {{
@@ -92,7 +93,7 @@ def bare_puts(tab, count):
         const started = performance.now();
         for (let n = 0; n < {count}; n++) {{
             await new Promise((resolve, reject) => {{
-                const transaction = db.transaction(["changes"], "readwrite");
+                const transaction = db.transaction(["changes"], "readwrite", {{ durability: "strict" }});
                 transaction.objectStore("changes").put({{
                     uuid: String(n), model: "res.partner", operation: "write", resId: n,
                     values: {{ function: "x" }}, original: {{ function: false }}, recordName: "Bench partner",

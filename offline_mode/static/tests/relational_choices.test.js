@@ -161,6 +161,7 @@ async function openLeadThenGoOffline() {
     });
     await waitFor(".o_field_widget[name=user_id] input", TIMEOUT);
     await waitUntil(() => searches.length === 2, TIMEOUT);
+    await getService("offline_local_copy").choicesPrefetched();
     await getService("offline_read_cache").flush();
     cutNetwork();
     connection.setOnline(false);

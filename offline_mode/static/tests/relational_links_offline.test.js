@@ -66,6 +66,7 @@ test("a tag chosen offline, never read online, shows its name", async () => {
     });
     await waitFor(".o_field_widget[name=tag_ids] input", TIMEOUT);
     await waitUntil(() => prefetched.includes("tag"), TIMEOUT);
+    await getService("offline_local_copy").choicesPrefetched();
     await getService("offline_read_cache").flush();
     cutNetwork();
     connection.setOnline(false);

@@ -210,6 +210,11 @@ export const offlineLocalCopyService = {
                 );
             },
 
+            /** Resolves once the choices fetched in the background so far are answered. */
+            choicesPrefetched() {
+                return prefetching;
+            },
+
             /**
              * Offline, records of another model than the view's that were never
              * read this way, but whose names are known, are answered with

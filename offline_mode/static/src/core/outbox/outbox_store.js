@@ -26,8 +26,9 @@
  *   run inside an IndexedDB transaction: it would commit early), so a merge
  *   and the sync marking a change `sent` never interleave; the write itself is
  *   one transaction. A BroadcastChannel tells the other tabs to read it again.
- * - writes use the browser's default durability (relaxed in current Chrome):
- *   a power cut may lose the last committed ones, whole.
+ * - writes are strict: a change is on disk when its transaction completes,
+ *   so one the user was told is saved survives a power cut (the read cache,
+ *   which can be fetched again, writes relaxed).
  */
 
 import { browser } from "@web/core/browser/browser";
@@ -55,8 +56,7 @@ export class OutboxStore extends BrowserDatabase {
      *   with (static/lib/offline_crypto.js); null: locked
      */
     constructor(name, keyring) {
-        // The browser's default durability (see the header).
-        super(name, { upgrades: OUTBOX_UPGRADES });
+        super(name, { upgrades: OUTBOX_UPGRADES, durability: "strict" });
         this._keyring = Promise.resolve(keyring);
     }
 
