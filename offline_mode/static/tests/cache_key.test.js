@@ -81,6 +81,7 @@ test("only reads are cacheable", () => {
         "get_views",
         "onchange",
         "name_search",
+        "get_update_included_pdf_params",
     ]) {
         expect(isReadRequest(`/web/dataset/call_kw/res.partner/${method}`, { method })).toBe(true);
     }
@@ -96,6 +97,7 @@ test("only reads are cacheable", () => {
     }
     expect(isReadRequest("/web/action/load", { action_id: 1 })).toBe(true);
     expect(isReadRequest("/web/dataset/call_button/res.partner/action_confirm", {})).toBe(false);
+    expect(isReadRequest("/web/dataset/call_button/res.partner/get_report", {})).toBe(false);
     expect(isReadRequest("/web/action/run", { action_id: 1 })).toBe(false);
 });
 

@@ -40,19 +40,17 @@ const CALL_KW_PREFIX = "/web/dataset/call_kw/";
 /**
  * ORM methods that only read: what views built from standard components call
  * to display actions, lists, kanbans, groupings, forms, onchange defaults,
- * many2one autocompletion and record names. Anything else (writes, buttons,
- * server actions) goes to the server untouched and is never served from cache.
+ * many2one autocompletion and record names; and, by Odoo's naming habit,
+ * methods named `get_…` that widgets call to display a record (a button never
+ * comes this way: it goes through call_button). Anything else (writes,
+ * buttons, server actions) goes to the server untouched and is never served
+ * from cache.
  */
-export const READ_METHODS = new Set([
+const READ_METHODS = new Set([
     "check_access_rights",
     "default_get",
     "display_name_for",
     "fields_get",
-    "get_activity_data",
-    "get_formview_action",
-    "get_formview_id",
-    "get_unusual_days",
-    "get_views",
     "has_access",
     "has_group",
     "name_search",
@@ -174,7 +172,8 @@ export function isReadRequest(url, params) {
         return true;
     }
     const call = parseCallKw(url);
-    return Boolean(call && READ_METHODS.has(params?.method ?? call.method));
+    const method = params?.method ?? call?.method;
+    return Boolean(call && (READ_METHODS.has(method) || method.startsWith("get_")));
 }
 
 /**
