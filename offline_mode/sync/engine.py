@@ -47,7 +47,7 @@ from collections import Counter, defaultdict
 import psycopg2
 
 from odoo import fields
-from odoo.exceptions import AccessError, MissingError, UserError
+from odoo.exceptions import AccessError, MissingError, RedirectWarning, UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, _as_validation_error
 
 from .change import (
@@ -342,7 +342,7 @@ class _Batch(BatchLedger):
             raise ChangeRejected(MISSING_RECORD, error.args[0]) from error
         except AccessError as error:
             raise ChangeRejected(ACCESS_DENIED, error.args[0]) from error
-        except UserError as error:
+        except (UserError, RedirectWarning) as error:
             raise ChangeRejected(VALIDATION, error.args[0]) from error
         except psycopg2.IntegrityError as error:
             raise ChangeRejected(VALIDATION, _as_validation_error(self.env, error).args[0]) from error

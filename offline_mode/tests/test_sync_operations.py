@@ -103,6 +103,13 @@ class TestSyncOperations(SyncCase):
         self.assertRejected(result, "validation", "linked to an active user")
         self.assertTrue(self.colleague.partner_id.exists())
 
+    def test_warning_offering_a_redirection_gives_validation_with_its_message(self):
+        # Odoo raises a RedirectWarning (no UserError) to users who could fix it elsewhere.
+        admin = self.env.ref("base.user_admin")
+        result = self.sync_one(make_change("archive", self.colleague.partner_id.id), user=admin)
+        self.assertRejected(result, "validation", "linked to an active user")
+        self.assertTrue(self.colleague.partner_id.active)
+
     @mute_logger("odoo.sql_db")
     def test_database_constraint_gives_validation(self):
         admin = self.env.ref("base.user_admin")
