@@ -1,4 +1,5 @@
 import { describe, expect, test } from "@odoo/hoot";
+import { requestResult } from "@offline_mode/core/browser_db";
 import { ReadCacheStore } from "@offline_mode/core/read_cache/read_cache_store";
 import { storeOfItsOwn } from "./offline_test_helpers";
 
@@ -167,4 +168,111 @@ test("a long eviction runs in several transactions without losing its place", as
     const cleared = await store.clearReadData();
     expect(cleared.evicted).toBe(298);
     expect((await store.usage()).entries).toBe(2);
+});
+
+/** The keys of the stored answers, in key order. */
+function storedKeys(store) {
+    return store.transaction(["read_entries"], "readonly", (tx) =>
+        requestResult(tx.objectStore("read_entries").getAllKeys())
+    );
+}
+
+test("pinned answers sharing a time of use with evicted ones are kept across transactions", async () => {
+    const store = makeStore();
+    const key = (prefix, index) => `${prefix}${String(index).padStart(4, "0")}`;
+    // 2,500 answers stored together; the first 1,200 pinned: more than one
+    // transaction visits, all before the ones to delete at the same time.
+    await store.putEntries(
+        Array.from({ length: 2500 }, (_, index) =>
+            entry(key("a", index), 10, [index < 1200 ? "kept" : `t:${index}`])
+        ),
+        1000
+    );
+    await store.putEntries(
+        Array.from({ length: 10 }, (_, index) => entry(key("b", index), 10, [`u:${index}`])),
+        2000
+    );
+    await store.pin("kept");
+    const { bytes, entries } = await store.usage();
+    const entrySize = bytes / entries;
+
+    const result = await store.evictTo(bytes - 1305 * entrySize);
+    expect(result.evicted).toBe(1305);
+    expect(result.freedBytes).toBe(1305 * entrySize);
+    expect(await store.usage()).toEqual({
+        bytes: bytes - 1305 * entrySize,
+        entries: 1205,
+    });
+    const kept = await storedKeys(store);
+    expect(kept.length).toBe(1205);
+    expect(kept.at(1199)).toBe("a1199");
+    expect(kept.slice(1200)).toEqual(["b0005", "b0006", "b0007", "b0008", "b0009"]);
+
+    // Expiry stops at its time, pinned answers before it skipped.
+    expect((await store.deleteExpired(1, 2001)).evicted).toBe(0);
+    expect((await store.deleteExpired(1, 2002)).evicted).toBe(5);
+    expect((await store.clearReadData()).evicted).toBe(0);
+    expect(await store.usage()).toEqual({
+        bytes: 1200 * entrySize,
+        entries: 1200,
+    });
+
+    await store.unpin("kept");
+    expect((await store.evictTo(0)).evicted).toBe(1200);
+    expect(await store.usage()).toEqual({ bytes: 0, entries: 0 });
+});
+
+test("a pass stopped partway leaves the usage total exact, and the next one goes on in order", async () => {
+    const store = makeStore();
+    // 3,000 answers used in groups of 700 (groups across transactions), one in 7 pinned.
+    const all = Array.from({ length: 3000 }, (_, index) => ({
+        ...entry(`k${String(index).padStart(4, "0")}`, 10 + (index % 5), [
+            index % 7 === 3 ? "kept" : `t:${index}`,
+        ]),
+        usedAt: Math.floor(index / 700),
+    }));
+    for (let usedAt = 0; usedAt < 5; usedAt++) {
+        await store.putEntries(
+            all.filter((answer) => answer.usedAt === usedAt),
+            usedAt
+        );
+    }
+    await store.pin("kept");
+    const sizeOf = ({ key, json }) => key.length + json.length;
+    const expectLeft = async (left) => {
+        expect(await storedKeys(store)).toEqual(left.map((answer) => answer.key));
+        expect(await store.usage()).toEqual({
+            bytes: left.reduce((sum, answer) => sum + sizeOf(answer), 0),
+            entries: left.length,
+        });
+    };
+    const { bytes } = await store.usage();
+    const unpinned = all.filter((answer) => answer.tags[0] !== "kept");
+
+    // Down to what stays once the 1,500 least recently used unpinned ones are gone.
+    const firstGone = new Set(unpinned.slice(0, 1500));
+    const firstTarget = bytes - [...firstGone].reduce((sum, answer) => sum + sizeOf(answer), 0);
+    expect((await store.evictTo(firstTarget)).evicted).toBe(1500);
+    await expectLeft(all.filter((answer) => !firstGone.has(answer)));
+
+    // A second pass resumes after them, and stops once at or under its target:
+    // one byte over what 2,100 gone leaves, reached with the 2,100th gone.
+    const secondGone = new Set(unpinned.slice(0, 2100));
+    const secondTarget =
+        bytes - [...secondGone].reduce((sum, answer) => sum + sizeOf(answer), 0) + 1;
+    expect((await store.evictTo(secondTarget)).evicted).toBe(600);
+    await expectLeft(all.filter((answer) => !secondGone.has(answer)));
+});
+
+test("an eviction over pinned answers only ends, deleting nothing", async () => {
+    const store = makeStore();
+    await store.putEntries(
+        Array.from({ length: 2500 }, (_, index) => entry(`k${index}`, 10, ["kept"])),
+        1000
+    );
+    await store.pin("kept");
+    const usage = await store.usage();
+    expect((await store.evictTo(0)).evicted).toBe(0);
+    expect((await store.clearReadData()).evicted).toBe(0);
+    expect(await store.usage()).toEqual(usage);
 });
