@@ -42,6 +42,7 @@ def crawled_server(log_dir):
     drop_database(name)
 
 
+@pytest.mark.crawl
 def test_every_place_opened_online_reopens_offline_and_every_offline_change_lands_once(
         crawled_server, browser, log_dir, report):
     started = time.monotonic()
@@ -71,19 +72,22 @@ def test_every_place_opened_online_reopens_offline_and_every_offline_change_land
         offline_values = {k: v.format(token=f"{token} offline") for k, v in values.items()}
         if crawler.create_record(menus[xmlid], xmlid, offline_values, back_to_list=True):
             created_offline.append(offline_values)
-    archived = crawler.archive_or_delete(crawler.menu_id(ARCHIVED_IN), ARCHIVED_IN, "Archive")
-    deleted = crawler.archive_or_delete(crawler.menu_id(DELETED_IN), DELETED_IN, "Delete")
+    archived = crawler.archive_or_delete(crawler.menu_id(ARCHIVED_IN), ARCHIVED_IN, "Archive",
+                                         named=f"Crawled contact {token}")
+    deleted = crawler.archive_or_delete(crawler.menu_id(DELETED_IN), DELETED_IN, "Delete",
+                                        named=f"Crawled lead {token}")
     offline_errors = list(crawler.errors)
     queued = crawler.outbox()
 
     # Back online: the outbox drains by itself; each change is in the ledger once, its values landed.
     browser.set_offline(False)
-    crawler.wait_for_empty_outbox(SYNC_TIMEOUT)
+    unsynced = crawler.wait_for_empty_outbox(SYNC_TIMEOUT)
     ledger = sql(crawled_server.database, "SELECT uuid, count(*), min(status), min(operation) FROM offline_change "
                  "WHERE uuid = ANY(%s) GROUP BY uuid", [queued])
     database_errors = [f"change {uuid_} is in the ledger {count} times, {status}"
                        for uuid_, count, status, _operation in ledger if count != 1 or status != "applied"]
     database_errors += [f"change {uuid_} is not in the ledger" for uuid_ in set(queued) - {row[0] for row in ledger}]
+    database_errors += [f"still in the outbox after {SYNC_TIMEOUT} s: {change}" for change in unsynced]
     database_errors += [f"{edit.model}/{edit.res_id}.{edit.field} ({edit.widget}): expected {edit.expected}, "
                         f"database holds {value}" for edit, value in _landed(admin, crawler.edits) if value is not True]
     if len([row for row in ledger if row[3] == "create"]) != len(created_offline):
@@ -124,9 +128,9 @@ def _landed(admin, edits):
 
 def _matches(edit, value):
     if edit.widget == "many2one":
-        return bool(value) and value["display_name"] == edit.expected["label"]
+        return bool(value) and value["id"] == edit.expected["id"]
     if edit.widget == "many2many_tags":
-        return edit.expected["label"] in [tag["display_name"] for tag in value]
+        return edit.expected["id"] in [tag["id"] for tag in value]
     if edit.widget in ("priority",):
         return value != edit.before
     if edit.widget in ("date", "datetime"):

@@ -38,6 +38,7 @@ window.offlineCrawl ??= (() => {
     const main = () => document.querySelector(".o_action_manager");
     const dialog = () => [...document.querySelectorAll(".o_dialog .modal")].filter(visible).at(-1);
     const scope = () => dialog() || main();
+    const isShown = (node) => Boolean(node.firstNode?.()?.isConnected);
 
     /** The form controller shown (in a dialog if one is open), found in Owl's tree. */
     function formController() {
@@ -48,7 +49,7 @@ window.offlineCrawl ??= (() => {
             const node = stack.pop();
             const component = node.component;
             if (component?.env?.config?.viewType === "form" && component.model?.root?.resModel
-                && Boolean(component.env.inDialog) === inDialog && component.el?.isConnected) {
+                && Boolean(component.env.inDialog) === inDialog && isShown(node)) {
                 found = component;
             }
             stack.push(...Object.values(node.children));
@@ -57,6 +58,10 @@ window.offlineCrawl ??= (() => {
     }
 
     function fieldValue(widget) {
+        if (widget.querySelector(".o_field_x2many")) {
+            // Its lines; not its controls ("Add a line" is not offered offline).
+            return [...widget.querySelectorAll(".o_data_row, .o_kanban_record:not(.o_kanban_ghost)")].map(text);
+        }
         const input = widget.querySelector("input:not([type=checkbox]), textarea, select");
         if (widget.querySelector("input[type=checkbox]")) {
             return widget.querySelector("input[type=checkbox]").checked;
@@ -155,19 +160,46 @@ window.offlineCrawl ??= (() => {
         ]);
     }
 
-    function switchView(type) {
-        main().querySelector(`.o_control_panel .o_switch_view.o_${type}`).click();
+    const shownView = () => (dialog() ? "dialog" : services().action.currentController?.view?.type);
+
+    /** Resolves to whether `isShown(view type)` came true within the time given: a view
+     * served from the browser's storage comes after a wait no request marks. */
+    async function waitForView(isShown, timeoutMs = 15000) {
+        const start = performance.now();
+        while (!isShown(shownView())) {
+            if (performance.now() - start > timeoutMs) {
+                return false;
+            }
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        return true;
     }
 
-    function openFirstRecord() {
+    function switchView(type) {
+        main().querySelector(`.o_control_panel .o_switch_view.o_${type}`).click();
+        return waitForView((view) => view === type);
+    }
+
+    async function openFirstRecord() {
         const root = main();
+        if (root.querySelector(".o_view_sample_data, .o_view_nocontent")) {
+            return false; // the rows of an empty view's sample, not records
+        }
         const target = root.querySelector(".o_list_view .o_data_row .o_data_cell:not(.o_list_record_selector)")
             || root.querySelector(".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)");
         if (!target) {
             return false;
         }
+        const shownBefore = services().action.currentController;
         target.click();
-        return true;
+        if (await waitForView((view) => view === "form")) {
+            return true;
+        }
+        if (services().action.currentController !== shownBefore) {
+            // It opened another action (a project opens its tasks): back to the view.
+            await backToFirstBreadcrumb();
+        }
+        return false;
     }
 
     function notebookPages() {
@@ -204,9 +236,10 @@ window.offlineCrawl ??= (() => {
     }
 
     function backToFirstBreadcrumb() {
+        const shownBefore = services().action.currentController;
         const link = main().querySelector(".o_breadcrumb .breadcrumb-item a, .o_breadcrumb .o_back_button a");
         link?.click();
-        return Boolean(link);
+        return Boolean(link) && waitForView(() => services().action.currentController !== shownBefore);
     }
 
     // ---- offline edits: one editable field of each widget type, as a user makes it ----
@@ -306,6 +339,15 @@ window.offlineCrawl ??= (() => {
         return Boolean(item);
     }
 
+    /** The ids the form's record holds in a relational field. */
+    function relationIds(name) {
+        const value = formController()?.model.root.data[name];
+        if (value?.currentIds) {
+            return value.currentIds;
+        }
+        return value?.id ? [value.id] : [];
+    }
+
     function currentTags(name) {
         return [...widgetOf(name).querySelectorAll(".o_tag")].map(text);
     }
@@ -319,6 +361,8 @@ window.offlineCrawl ??= (() => {
         return record ? [record.resModel, record.resId || false] : null;
     }
 
+    const currentModel = () => services().action.currentController?.props.resModel;
+
     function menuId(xmlid) {
         return Object.values(services().menu.getAll()).find((menu) => menu.xmlid === xmlid)?.id;
     }
@@ -329,13 +373,15 @@ window.offlineCrawl ??= (() => {
         while (stack.length) {
             const node = stack.pop();
             const component = node.component;
-            if (component?.env?.config?.viewType === "list" && component.model?.root?.records && component.el?.isConnected) {
+            if (component?.env?.config?.viewType === "list" && component.model?.root?.records && isShown(node)) {
                 return component.model.root.records.map((record) => record.resId);
             }
             stack.push(...Object.values(node.children));
         }
         return [];
     }
+
+    const listRowTexts = () => [...main().querySelectorAll(".o_data_row")].map(text);
 
     function selectRow(index) {
         main().querySelectorAll(".o_data_row")[index].querySelector(".o_list_record_selector input").click();
@@ -360,8 +406,8 @@ window.offlineCrawl ??= (() => {
     }
 
     return {
-        switchView, menuId, listRecordIds, selectRow, setText, focusHtml, settle, content, appMenus, openMenu, viewSwitchers, openFirstRecord, notebookPages, openPage,
-        shownErrors, closeDialogs, backToFirstBreadcrumb, editableFields, editSimple, relationalChoices,
+        switchView, menuId, currentModel, listRecordIds, listRowTexts, selectRow, setText, focusHtml, settle, content, appMenus, openMenu, viewSwitchers, openFirstRecord, notebookPages, openPage,
+        shownErrors, closeDialogs, backToFirstBreadcrumb, editableFields, editSimple, relationalChoices, relationIds,
         pickChoice, currentTags, isDirty, recordOf, fieldValue: (name) => fieldValue(widgetOf(name)),
         outboxChanges: () => services().offline_outbox.state.changes.map((change) => change.uuid),
     };
@@ -424,7 +470,10 @@ class Crawler:
 
     def page(self, call):
         """Runs `offlineCrawl.<call>` in the page, installing the helpers first when needed."""
-        return self.tab.evaluate(f"{PAGE_HELPERS}\nwindow.offlineCrawl.{call}")
+        try:
+            return self.tab.evaluate(f"{PAGE_HELPERS}\nwindow.offlineCrawl.{call}")
+        except BrowserError as error:  # said without the helpers' source, which the message repeats
+            raise BrowserError(f"offlineCrawl.{call} raised {str(error).rpartition(' raised ')[2]}") from None
 
     def settle(self):
         if not self.page("settle()"):
@@ -617,6 +666,8 @@ class Crawler:
                 self.settle()
             for widget, name, _type, relation in self.page(
                     f"editableFields({json.dumps(widgets)}, {json.dumps(sorted(UNTOUCHED_FIELDS))})"):
+                if relation == model:
+                    continue  # a parent: the first choice may be the record itself or its child
                 before = read_values(model, res_id, [name])[name]
                 expected = self._edit_field(widget, name, f"{token}-{len(self.edits)}", relation)
                 if expected is None:
@@ -667,8 +718,13 @@ class Crawler:
             self.tab.send("Input.dispatchKeyEvent", type="keyDown", key="Escape", code="Escape",
                           windowsVirtualKeyCode=27)
             return None
+        held = set(self.page(f"relationIds({json.dumps(name)})"))
         self.page(f"pickChoice({json.dumps(name)}, {json.dumps(choices[0])})")
-        return {"label": choices[0]}
+        self.settle()
+        # Compared by id: a label may read differently in the database (another edit
+        # renamed the record, or its display name depends on the context).
+        chosen = [res_id for res_id in self.page(f"relationIds({json.dumps(name)})") if res_id not in held]
+        return {"label": choices[0], "id": chosen[0] if chosen else None}
 
     def menu_id(self, xmlid):
         return self.page(f"menuId({json.dumps(xmlid)})")
@@ -720,24 +776,25 @@ class Crawler:
         self.check(self.where)
         return saved
 
-    def archive_or_delete(self, menu_id, xmlid, action):
-        """Selects the last row of the list that the crawl did not edit, runs `action`
-        ("Archive" or "Delete") from the Actions menu and confirms. Answers (model, id) done."""
+    def archive_or_delete(self, menu_id, xmlid, action, named):
+        """Selects the row showing `named` (a record the crawl made online, not edited
+        since), runs `action` ("Archive" or "Delete") from the Actions menu and confirms.
+        Answers (model, id) done."""
         self.where = f"{xmlid} › {action.lower()}"
         try:
-            return self._archive_or_delete(menu_id, xmlid, action)
+            return self._archive_or_delete(menu_id, xmlid, action, named)
         except BrowserError as error:
             self.errors.append((self.where, str(error)[-300:]))
             return None
 
-    def _archive_or_delete(self, menu_id, xmlid, action):
+    def _archive_or_delete(self, menu_id, xmlid, action, named):
         if not self.open_list(menu_id, xmlid):
             return None
         ids = self.page("listRecordIds()")
-        model = self.page("(() => { const c = odoo.__WOWL_DEBUG__.root.env.services.action.currentController;"
-                          " return c.props.resModel; })()")
-        candidates = [(index, res_id) for index, res_id in enumerate(ids)
-                      if isinstance(res_id, int) and (model, res_id) not in self.edited_records]
+        texts = self.page("listRowTexts()")
+        model = self.page("currentModel()")
+        candidates = [(index, res_id) for index, (res_id, row) in enumerate(zip(ids, texts, strict=True))
+                      if named in row and isinstance(res_id, int) and (model, res_id) not in self.edited_records]
         if not candidates:
             self.errors.append((self.where, "no row to act on"))
             return None
@@ -759,9 +816,10 @@ class Crawler:
         return self.page("outboxChanges()")
 
     def wait_for_empty_outbox(self, timeout):
+        """Answers the changes still in the outbox after `timeout` (none once all synced)."""
         try:
             self.tab.wait_for_js(f"{SERVICES}.offline_outbox.state.changes.length === 0", timeout)
+            return []
         except BrowserError:
-            pending = self.tab.evaluate(f"JSON.stringify({SERVICES}.offline_outbox.state.changes.map("
-                                        "(c) => [c.model, c.operation, c.resId, c.status, c.error?.message]))")
-            raise AssertionError(f"changes still pending after {timeout}s: {pending}") from None
+            return self.tab.evaluate(f"{SERVICES}.offline_outbox.state.changes.map("
+                                     "(c) => [c.model, c.operation, c.resId, c.status, c.error?.message])")
