@@ -1,5 +1,4 @@
 import { describe, expect, test } from "@odoo/hoot";
-import { waitFor as hootWaitFor } from "@odoo/hoot-dom";
 import { animationFrame } from "@odoo/hoot-mock";
 import {
     contains,
@@ -12,13 +11,10 @@ import {
     webModels,
 } from "@web/../tests/web_test_helpers";
 import { WebClient } from "@web/webclient/webclient";
-import { cutNetwork, defineOfflineModeTestSetup } from "./offline_test_helpers";
+import { cutNetwork, defineOfflineModeTestSetup, waitFor } from "./offline_test_helpers";
 
 describe.current.tags("desktop");
 
-// What is served offline comes from IndexedDB, whose pace the test does not control.
-const IDB_TIMEOUT = { timeout: 3000 };
-const waitFor = (selector, options) => hootWaitFor(selector, { ...IDB_TIMEOUT, ...options });
 defineOfflineModeTestSetup();
 
 class Meeting extends models.Model {

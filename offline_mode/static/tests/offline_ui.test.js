@@ -1,11 +1,5 @@
 import { describe, expect, test } from "@odoo/hoot";
-import {
-    hover,
-    queryAll,
-    queryAllTexts,
-    waitFor as hootWaitFor,
-    waitUntil as hootWaitUntil,
-} from "@odoo/hoot-dom";
+import { hover, queryAll, queryAllTexts } from "@odoo/hoot-dom";
 import { animationFrame } from "@odoo/hoot-mock";
 import {
     contains,
@@ -33,14 +27,12 @@ import {
     defineOfflineModeTestSetup,
     restoreNetwork,
     storedEntries,
+    waitFor,
+    waitUntil,
 } from "./offline_test_helpers";
 
 describe.current.tags("desktop");
 
-// What is served offline comes from IndexedDB, whose pace the test does not control.
-const IDB_TIMEOUT = { timeout: 3000 };
-const waitFor = (selector, options) => hootWaitFor(selector, { ...IDB_TIMEOUT, ...options });
-const waitUntil = (predicate, options) => hootWaitUntil(predicate, { ...IDB_TIMEOUT, ...options });
 defineOfflineModeTestSetup();
 
 class Partner extends models.Model {

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "@odoo/hoot";
-import { queryAllTexts, waitFor, waitUntil } from "@odoo/hoot-dom";
+import { queryAllTexts } from "@odoo/hoot-dom";
 import { animationFrame } from "@odoo/hoot-mock";
 import {
     contains,
@@ -17,13 +17,11 @@ import { WebClient } from "@web/webclient/webclient";
 import { openNames } from "@offline_mode/core/crypto/read_cache_sealing";
 import { ReadCacheStore } from "@offline_mode/core/read_cache/read_cache_store";
 import { namesInRecords, searchNames } from "@offline_mode/core/record_names";
-import { cutNetwork } from "./offline_test_helpers";
+import { cutNetwork, waitFor, waitUntil } from "./offline_test_helpers";
 import { setupOfflineMode } from "./offline_edit_test_helpers";
 import { testKeyring } from "./offline_key_test_helpers";
 
 describe.current.tags("desktop");
-
-const TIMEOUT = { timeout: 3000 };
 
 describe("searching known names", () => {
     const known = [
@@ -159,8 +157,8 @@ async function openLeadThenGoOffline() {
         res_id: 1,
         views: [[false, "form"]],
     });
-    await waitFor(".o_field_widget[name=user_id] input", TIMEOUT);
-    await waitUntil(() => searches.length === 2, TIMEOUT);
+    await waitFor(".o_field_widget[name=user_id] input");
+    await waitUntil(() => searches.length === 2);
     await getService("offline_local_copy").choicesPrefetched();
     await getService("offline_read_cache").flush();
     cutNetwork();
@@ -181,20 +179,20 @@ test("a form shown online fetches the first 200 choices of its relational fields
 test("offline, a salesperson never typed online is offered, filtered as name_search does", async () => {
     await openLeadThenGoOffline();
     await contains(".o_field_widget[name=user_id] input").edit("marc", { confirm: false });
-    await waitFor(".o-autocomplete--dropdown-item:contains(Marc Demo)", TIMEOUT);
+    await waitFor(".o-autocomplete--dropdown-item:contains(Marc Demo)");
     expect(queryAllTexts(".o-autocomplete--dropdown-item")).toEqual(["Marc Demo"]);
     expect(".o_m2o_dropdown_option_create, .o_m2o_dropdown_option_create_edit").toHaveCount(0);
     expect(".o_m2o_dropdown_option_search_more").toHaveCount(0);
 
     await contains(".o_field_widget[name=user_id] input").edit("LEMAITRE", { confirm: false });
-    await waitFor(".o-autocomplete--dropdown-item:contains(Zoé Lemaître)", TIMEOUT);
+    await waitFor(".o-autocomplete--dropdown-item:contains(Zoé Lemaître)");
 
     await contains(".o_field_widget[name=user_id] input").edit("Marc D", { confirm: false });
-    await waitFor(".o-autocomplete--dropdown-item:contains(Marc Demo)", TIMEOUT);
+    await waitFor(".o-autocomplete--dropdown-item:contains(Marc Demo)");
     await contains(".o-autocomplete--dropdown-item:contains(Marc Demo)").click();
     await contains(".o_field_widget[name=expected_revenue] input").edit("15000");
     await contains(".o_form_button_save").click();
-    await waitFor(".o_offline_mode_pending", TIMEOUT);
+    await waitFor(".o_offline_mode_pending");
     const [change] = getService("offline_outbox").state.changes;
     expect(change.values).toEqual({
         user_id: { id: 6, display_name: "Marc Demo" },
@@ -205,14 +203,14 @@ test("offline, a salesperson never typed online is offered, filtered as name_sea
 test("offline, a search with nothing known says so, without Create", async () => {
     await openLeadThenGoOffline();
     await contains(".o_field_widget[name=user_id] input").edit("Nobody", { confirm: false });
-    await waitFor(".o_m2o_no_result", TIMEOUT);
+    await waitFor(".o_m2o_no_result");
     expect(queryAllTexts(".o-autocomplete--dropdown-item")).toEqual(["No records"]);
 });
 
 test("offline, tags are offered from what was seen, without Create", async () => {
     await openLeadThenGoOffline();
     await contains(".o_field_widget[name=tag_ids] input").edit("o", { confirm: false });
-    await waitFor(".o-autocomplete--dropdown-item:contains(Office)", TIMEOUT);
+    await waitFor(".o-autocomplete--dropdown-item:contains(Office)");
     expect(queryAllTexts(".o-autocomplete--dropdown-item")).toEqual(["Office"]);
     expect(".o_m2o_dropdown_option_create").toHaveCount(0);
 });
