@@ -128,9 +128,9 @@ def _landed(admin, edits):
 
 def _matches(edit, value):
     if edit.widget == "many2one":
-        return bool(value) and value["id"] == edit.expected["id"]
+        return bool(value) and value["display_name"] == edit.expected["label"]
     if edit.widget == "many2many_tags":
-        return edit.expected["id"] in [tag["id"] for tag in value]
+        return edit.expected["label"] in [tag["display_name"] for tag in value]
     if edit.widget in ("priority",):
         return value != edit.before
     if edit.widget in ("date", "datetime"):

@@ -339,15 +339,6 @@ window.offlineCrawl ??= (() => {
         return Boolean(item);
     }
 
-    /** The ids the form's record holds in a relational field. */
-    function relationIds(name) {
-        const value = formController()?.model.root.data[name];
-        if (value?.currentIds) {
-            return value.currentIds;
-        }
-        return value?.id ? [value.id] : [];
-    }
-
     function currentTags(name) {
         return [...widgetOf(name).querySelectorAll(".o_tag")].map(text);
     }
@@ -407,7 +398,7 @@ window.offlineCrawl ??= (() => {
 
     return {
         switchView, menuId, currentModel, listRecordIds, listRowTexts, selectRow, setText, focusHtml, settle, content, appMenus, openMenu, viewSwitchers, openFirstRecord, notebookPages, openPage,
-        shownErrors, closeDialogs, backToFirstBreadcrumb, editableFields, editSimple, relationalChoices, relationIds,
+        shownErrors, closeDialogs, backToFirstBreadcrumb, editableFields, editSimple, relationalChoices,
         pickChoice, currentTags, isDirty, recordOf, fieldValue: (name) => fieldValue(widgetOf(name)),
         outboxChanges: () => services().offline_outbox.state.changes.map((change) => change.uuid),
     };
@@ -718,13 +709,8 @@ class Crawler:
             self.tab.send("Input.dispatchKeyEvent", type="keyDown", key="Escape", code="Escape",
                           windowsVirtualKeyCode=27)
             return None
-        held = set(self.page(f"relationIds({json.dumps(name)})"))
         self.page(f"pickChoice({json.dumps(name)}, {json.dumps(choices[0])})")
-        self.settle()
-        # Compared by id: a label may read differently in the database (another edit
-        # renamed the record, or its display name depends on the context).
-        chosen = [res_id for res_id in self.page(f"relationIds({json.dumps(name)})") if res_id not in held]
-        return {"label": choices[0], "id": chosen[0] if chosen else None}
+        return {"label": choices[0]}
 
     def menu_id(self, xmlid):
         return self.page(f"menuId({json.dumps(xmlid)})")
