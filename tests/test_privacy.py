@@ -68,7 +68,7 @@ def _cache_and_change_offline(browser, tab, server, partner, field, value):
     tab.wait_for(".o_form_view .o_offline_mode_pending")
 
 
-def _session_file(server, session_id):
+def _session_file(session_id):
     """Where the server keeps the session: deleting it is what expiry does (Odoo's session
     garbage collection removes the files of sessions unused for a week)."""
     return os.path.join(odoo.tools.config.session_dir, session_id[:2], session_id)
@@ -97,7 +97,7 @@ def test_another_user_after_a_session_end_never_reads_the_first_users_data_and_t
         # session against the password it read before the change, and keep it alive.
         tab.goto("about:blank", ready="true")
         if ending == "expiry":
-            os.remove(_session_file(server, first.http.cookies["session_id"]))
+            os.remove(_session_file(first.http.cookies["session_id"]))
         else:
             # A new password set by an administrator ends every session of the user, as
             # "Log out from all devices" does.

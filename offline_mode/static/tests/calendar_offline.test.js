@@ -1,5 +1,4 @@
 import { describe, expect, test } from "@odoo/hoot";
-import { animationFrame } from "@odoo/hoot-mock";
 import {
     contains,
     defineActions,
@@ -11,7 +10,7 @@ import {
     webModels,
 } from "@web/../tests/web_test_helpers";
 import { WebClient } from "@web/webclient/webclient";
-import { cutNetwork, defineOfflineModeTestSetup, waitFor } from "./offline_test_helpers";
+import { defineOfflineModeTestSetup, goOffline, waitFor } from "./offline_test_helpers";
 
 describe.current.tags("desktop");
 
@@ -53,12 +52,6 @@ defineActions([
         ],
     },
 ]);
-
-async function goOffline() {
-    cutNetwork();
-    await getService("offline_connectivity").confirmConnectionLost();
-    await animationFrame();
-}
 
 test("a calendar opened online keeps its view switcher available offline", async () => {
     await mountWithCleanup(WebClient);

@@ -97,6 +97,13 @@ export function restoreNetwork() {
     mockFetch((input, init) => MockServer.current.handle(input, init));
 }
 
+/** Lets requests through again and resolves once the client knows it is online. */
+export async function goBackOnline() {
+    restoreNetwork();
+    await getService("offline_connectivity").probeNow();
+    await animationFrame();
+}
+
 /** What the read cache of the test user stores: `{ key, tags }` of each answer (its key decrypted). */
 export async function storedEntries() {
     const store = new ReadCacheStore(offlineDatabaseName(serverState.db, serverState.userId));

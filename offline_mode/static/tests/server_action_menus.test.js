@@ -17,8 +17,8 @@ import { WebClient } from "@web/webclient/webclient";
 import { NotAvailableOfflineError } from "@offline_mode/core/read_cache/read_cache_service";
 import {
     defineOfflineModeTestSetup,
+    goBackOnline,
     goOffline,
-    restoreNetwork,
     storedEntries,
     waitFor,
     waitUntil,
@@ -164,8 +164,7 @@ test("server actions run on records are never replayed offline", async () => {
 
 test("when the window action's data caching is switched off, the server action's menu is unavailable", async () => {
     await openPipelineThenGoOffline();
-    restoreNetwork();
-    await getService("offline_connectivity").probeNow();
+    await goBackOnline();
     pipelineCaching = false;
     await rpc("/web/action/run", runs[0]);
     await waitUntil(async () => !(await storedTags()).includes("action:20"));

@@ -11,14 +11,13 @@ import { Component, xml } from "@odoo/owl";
 import {
     contains,
     defineModels,
-    getService,
     mountWithCleanup,
     webModels,
 } from "@web/../tests/web_test_helpers";
 import { Dropdown } from "@web/core/dropdown/dropdown";
 import { DropdownItem } from "@web/core/dropdown/dropdown_item";
 import { FileUploader } from "@web/views/fields/file_handler";
-import { defineOfflineModeTestSetup, goOffline, restoreNetwork } from "./offline_test_helpers";
+import { defineOfflineModeTestSetup, goBackOnline, goOffline } from "./offline_test_helpers";
 
 describe.current.tags("desktop");
 defineOfflineModeTestSetup();
@@ -123,12 +122,6 @@ async function clickFollowersControls() {
 }
 
 const NOT_ACTING = "This needs a connection to the server. Try again once you are back online.";
-
-async function goBackOnline() {
-    restoreNetwork();
-    await getService("offline_connectivity").probeNow();
-    await animationFrame();
-}
 
 test("offline, the chatter's server controls are grayed out and do nothing; online they act", async () => {
     await mountWithCleanup(Chatter);
