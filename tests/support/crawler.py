@@ -19,11 +19,11 @@ EDITED_WIDGETS = ("char", "text", "html", "integer", "float", "monetary", "boole
 # Fields whose change would move the record out of the crawl's way (archived) or start a
 # server-side process by itself; the crawl leaves them alone.
 UNTOUCHED_FIELDS = {"active", "company_id", "currency_id", "user_ids", "message_follower_ids"}
-DATE_TYPED = "01/15/2026"
-DATE_STORED = "2026-01-15"
 
 PAGE_HELPERS = r"""
 window.offlineCrawl ??= (() => {
+    const DATE_TYPED = "01/15/2026";
+    const DATE_STORED = "2026-01-15";
     const services = () => odoo.__WOWL_DEBUG__.root.env.services;
     const { rpcBus } = odoo.loader.modules.get("@web/core/network/rpc");
     let pendingRequests = 0;
@@ -72,7 +72,7 @@ window.offlineCrawl ??= (() => {
         if (widget.classList.contains("o_field_statusbar")) {
             return text(widget.querySelector(".o_arrow_button_current"));
         }
-        if (input && !widget.classList.contains("o_field_many2many_tags")) {
+        if (input && !widget.querySelector(".o_field_tags")) { // tags: their names, not the search input
             return input.tagName === "SELECT" ? input.selectedOptions[0]?.textContent.trim() : input.value;
         }
         return text(widget);
@@ -280,6 +280,9 @@ window.offlineCrawl ??= (() => {
     /** Changes a field that needs no choice from a list; answers the value the server should hold. */
     function editSimple(widget, name, token) {
         const el = widgetOf(name);
+        if (!el) {
+            return undefined; // hidden by an edit made just before (a product no longer sold)
+        }
         const input = el.querySelector("input:not([type=checkbox]), textarea");
         switch (widget) {
             case "char": case "text":
@@ -337,6 +340,19 @@ window.offlineCrawl ??= (() => {
         const item = [...widgetOf(name).querySelectorAll(".o-autocomplete--dropdown-item")].find((el) => text(el) === label);
         item?.querySelector("a, .dropdown-item")?.click() ?? item?.click();
         return Boolean(item);
+    }
+
+    /** The ids a relational field of the form's record holds. */
+    function relationIds(name) {
+        const value = formController()?.model.root.data[name];
+        if (Array.isArray(value)) {
+            return value[0] ? [value[0]] : []; // a many2one: [id, name]
+        }
+        return value?.currentIds ? [...value.currentIds] : [];
+    }
+
+    function fieldType(name) {
+        return formController()?.model.root.fields[name]?.type;
     }
 
     function currentTags(name) {
@@ -399,7 +415,7 @@ window.offlineCrawl ??= (() => {
     return {
         switchView, menuId, currentModel, listRecordIds, listRowTexts, selectRow, setText, focusHtml, settle, content, appMenus, openMenu, viewSwitchers, openFirstRecord, notebookPages, openPage,
         shownErrors, closeDialogs, backToFirstBreadcrumb, editableFields, editSimple, relationalChoices,
-        pickChoice, currentTags, isDirty, recordOf, fieldValue: (name) => fieldValue(widgetOf(name)),
+        pickChoice, relationIds, fieldType, currentTags, isDirty, recordOf, fieldValue: (name) => fieldValue(widgetOf(name)),
         outboxChanges: () => services().offline_outbox.state.changes.map((change) => change.uuid),
     };
 })();
@@ -442,10 +458,12 @@ class Edit:
 
 
 class Crawler:
-    """Walks the web client of one tab; `errors` collects what went wrong, by place."""
+    """Walks the web client of one tab; `errors` collects what went wrong, by place.
+    `database`: a session of the same user on the server, to read what the database holds."""
 
-    def __init__(self, tab):
+    def __init__(self, tab, database):
         self.tab = tab
+        self.database = database
         self.online = True
         self.where = "start"
         self.errors = []
@@ -627,9 +645,9 @@ class Crawler:
 
     # ---- offline edits ----
 
-    def edit_forms(self, places, read_values, token):
+    def edit_forms(self, places, token):
         """Reopens each record form of the walk offline and changes one field of each edited
-        widget type, then saves. `read_values(model, id, fields)` reads the database."""
+        widget type, then saves."""
         for place in places:
             if not place.record or place.page or not self.open_menu(place.path, place.menu_id):
                 continue
@@ -645,11 +663,11 @@ class Crawler:
             if res_id and (model, res_id) not in self.edited_records:
                 self.edited_records.add((model, res_id))
                 try:
-                    self._edit_record(place, model, res_id, read_values, token)
+                    self._edit_record(place, model, res_id, token)
                 except BrowserError as error:
                     self.errors.append((self.where, str(error)[:300]))
 
-    def _edit_record(self, place, model, res_id, read_values, token):
+    def _edit_record(self, place, model, res_id, token):
         widgets = list(EDITED_WIDGETS)
         for page in [None, *self.page("notebookPages()")]:
             if page:
@@ -659,7 +677,8 @@ class Crawler:
                     f"editableFields({json.dumps(widgets)}, {json.dumps(sorted(UNTOUCHED_FIELDS))})"):
                 if relation == model:
                     continue  # a parent: the first choice may be the record itself or its child
-                before = read_values(model, res_id, [name])[name]
+                before = self.database.call_kw(model, "web_read", [[res_id]],
+                                               {"specification": {name: {}}})[0][name]
                 expected = self._edit_field(widget, name, f"{token}-{len(self.edits)}", relation)
                 if expected is None:
                     continue
@@ -677,18 +696,22 @@ class Crawler:
 
     def _edit_field(self, widget, name, token, relation):
         if widget in ("many2one", "many2many_tags"):
-            return self._choose(widget, name)
+            return self._choose(widget, name, relation=relation)
         if widget == "html":
             if not self.page(f"focusHtml({json.dumps(name)})"):
                 return None
             self.tab.send("Input.insertText", text=f" Offline {token}")
+            # Leaving the editor commits its text, as a user's next click does.
+            self.tab.evaluate("document.activeElement.blur()")
             return f"Offline {token}"
         return self.page(f"editSimple({json.dumps(widget)}, {json.dumps(name)}, {json.dumps(token)})")
 
-    def _choose(self, widget, name, typed=""):
-        """Types in a relational field and picks the first offered choice it does not hold yet."""
+    def _choose(self, widget, name, typed="", relation=None):
+        """Types in a relational field and picks the first offered choice it does not hold yet;
+        answers its label and the ids the field then holds that it did not before."""
         current = self.page(f"fieldValue({json.dumps(name)})")
         tags = self.page(f"currentTags({json.dumps(name)})") if widget == "many2many_tags" else []
+        ids_before = self.page(f"relationIds({json.dumps(name)})")
         selector = f".o_form_view .o_field_widget[name='{name}'] input"
         self.tab.wait_for(selector)
         self.tab.evaluate(f"document.querySelector({json.dumps(selector)}).focus(); "
@@ -705,12 +728,18 @@ class Crawler:
             choices = [label for label in self.page(f"relationalChoices({json.dumps(name)})")
                        if label != current and label not in tags]
         if not choices:
-            self.errors.append((self.where, f"{widget} '{name}' offers no choice offline"))
+            if relation and self.database.call_kw(relation, "search_count", [[]]) > len(ids_before):
+                self.errors.append((self.where, f"{widget} '{name}' offers no choice offline"))
             self.tab.send("Input.dispatchKeyEvent", type="keyDown", key="Escape", code="Escape",
                           windowsVirtualKeyCode=27)
             return None
         self.page(f"pickChoice({json.dumps(name)}, {json.dumps(choices[0])})")
-        return {"label": choices[0]}
+        deadline = time.monotonic() + 5
+        ids = ids_before
+        while time.monotonic() < deadline and ids == ids_before:
+            time.sleep(0.1)
+            ids = self.page(f"relationIds({json.dumps(name)})")
+        return {"label": choices[0], "ids": sorted(set(ids) - set(ids_before))}
 
     def menu_id(self, xmlid):
         return self.page(f"menuId({json.dumps(xmlid)})")
@@ -743,7 +772,7 @@ class Crawler:
         self.tab.click(".o_control_panel .o_list_button_add")
         self.settle()
         for name, value in values.items():
-            if self.page("editableFields(['many2one'], []).map((field) => field[1])").count(name):
+            if self.page(f"fieldType({json.dumps(name)})") == "many2one":  # whatever its widget
                 self._choose("many2one", name, typed=value)
             else:
                 self.page(f"setText({json.dumps(name)}, {json.dumps(value)})")

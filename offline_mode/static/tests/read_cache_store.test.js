@@ -29,6 +29,15 @@ test("stores answers and gives them back", async () => {
     ]);
 });
 
+test("an answer stored again for another view keeps the tags of the first", async () => {
+    // CRM's "My Quotations" and Sales' "Quotations" are two actions sending the same reads.
+    const store = makeStore();
+    await store.putEntries([entry("same request", 10, ["view:1:kanban"])]);
+    await store.putEntries([entry("same request", 10, ["view:2:kanban"])]);
+    const found = await store.findTags(["view:1:kanban", "view:2:kanban"]);
+    expect([...found.values()]).toEqual([true, true]);
+});
+
 test("the database holds the read cache stores", async () => {
     const store = makeStore();
     const db = await store.database();

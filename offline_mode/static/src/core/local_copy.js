@@ -106,22 +106,47 @@ function isLeftOut(changes, hideArchived) {
     return last?.operation === UNLINK || (hideArchived && last?.operation === ARCHIVE);
 }
 
+const TRUE_LEAF = [1, "=", 1];
+
 /**
- * Whether a record created offline matches a search domain. Domains the
- * browser cannot evaluate (related paths, unknown fields) leave it out.
+ * Whether a record created offline matches a search domain. A term on a field
+ * the creation does not hold (a related path, a field the form did not show)
+ * cannot be checked in the browser: it is taken as met, so that what the user
+ * created stays in sight. The group of a grouped view then decides: its
+ * search carries `default_<grouped field>` in its context (see the web
+ * client's relational model), and the record is only in the group of its value.
  */
-function matchesDomain(creation, domain, fieldsOf) {
+function matchesDomain(creation, domain, context, fieldsOf) {
     const fields = fieldsOfChange(creation, fieldsOf);
     const values = { id: creation.resId, active: true };
-    for (const [name, value] of Object.entries({ ...creation.displayOnly, ...creation.values })) {
+    for (const [name, value] of Object.entries({
+        ...creation.displayOnly,
+        ...creation.values,
+    })) {
         // As plain read() gives them: relations as ids.
         values[name] = serverShapedValue(fields[name], value, {});
     }
+    const isKnownTerm = (term) =>
+        !Array.isArray(term) ||
+        (typeof term[0] === "string" && term[0].split(".").length === 1 && term[0] in values) ||
+        typeof term[0] === "number";
+    const checkable = domain.map((term) => (isKnownTerm(term) ? term : TRUE_LEAF));
+    if (checkable.some((term, index) => term !== domain[index]) && !isInGroupOf(values, context)) {
+        return false;
+    }
     try {
-        return new Domain(domain).contains(values);
+        return new Domain(checkable).contains(values);
     } catch {
         return false;
     }
+}
+
+/** Whether the record holds the single values the context gives as defaults. */
+function isInGroupOf(values, context = {}) {
+    return Object.entries(context).every(([key, value]) => {
+        const name = key.startsWith("default_") && key.slice("default_".length);
+        return !name || !(name in values) || typeof value === "object" || values[name] === value;
+    });
 }
 
 /**
@@ -151,7 +176,7 @@ export function applyChangesToSearch(
         : changes
               .filter((change) => change.operation === CREATE)
               .filter((creation) => !isLeftOut(changesOf(creation.resId), hideArchived))
-              .filter((creation) => matchesDomain(creation, domain, fieldsOf))
+              .filter((creation) => matchesDomain(creation, domain, context, fieldsOf))
               .map((creation) =>
                   recordOfCreation(creation, changesOf(creation.resId), specification, fieldsOf)
               );

@@ -51,8 +51,8 @@ patch(ORM.prototype, {
             );
         }
         if (method === "name_search") {
-            return activeLocalCopy.nameSearch(model, kwargs, () =>
-                super.call(model, method, args, kwargs)
+            return activeLocalCopy.nameSearch(model, kwargs, (sentKwargs = kwargs) =>
+                super.call(model, method, args, sentKwargs)
             );
         }
         if (method === "get_views") {

@@ -29,7 +29,7 @@ import {
 import { stableStringify } from "./cache_key";
 import { isLocalId, UNLINK } from "./offline_change";
 import { routeOrmThrough } from "./local_copy_orm_patch";
-import { namesInRecords, searchNames } from "./record_names";
+import { isOnIdsOnly, namesInRecords, searchNames } from "./record_names";
 import { OutboxFullError } from "./outbox/outbox_errors";
 import { NotAvailableOfflineError } from "./read_cache/read_cache_service";
 import { serverShapedRecord } from "./server_shape";
@@ -38,6 +38,11 @@ import { serverShapedRecord } from "./server_shape";
 const NAMES_KEPT = 5000;
 /** Choices of a relational field fetched in the background when its form is shown online. */
 const CHOICES_PREFETCHED = 200;
+
+/** The name_search of a field's first choices: the same online and offline, so that it is stored and found. */
+function choicesSearch(domain, context) {
+    return { name: "", args: domain, operator: "ilike", limit: CHOICES_PREFETCHED, context };
+}
 
 export const offlineLocalCopyService = {
     dependencies: [
@@ -156,14 +161,21 @@ export const offlineLocalCopyService = {
             /**
              * Autocompletion of many2one and tags fields. Offline, it is
              * answered from every record of that model whose name this
-             * browser has seen (see record_names.js), by name; the field's
-             * domain is only checked when it is on ids (the server checks the
-             * value on sync).
+             * browser has seen (see record_names.js), by name. A field whose
+             * domain depends on more than ids (a task's milestone, of its
+             * project) is answered from its own choices fetched online with
+             * that domain (see prefetchChoices), when they were: a record seen
+             * elsewhere may be outside it, and the server would refuse it.
+             *
+             * @param {string} model
+             * @param {Object} kwargs of the name_search
+             * @param {(kwargs?: Object) => Promise} search sends a name_search
+             *   (read cache and server), with the kwargs given
              */
-            async nameSearch(model, kwargs, searchOnServer) {
+            async nameSearch(model, kwargs, search) {
                 if (connectivity.status.isOnline) {
                     try {
-                        const found = await searchOnServer();
+                        const found = await search();
                         rememberNames(
                             model,
                             found.map(([id, display_name]) => ({ id, display_name }))
@@ -175,13 +187,21 @@ export const offlineLocalCopyService = {
                         }
                     }
                 }
+                const query = { name: kwargs.name, domain: kwargs.args, limit: kwargs.limit };
+                const fieldChoices =
+                    !isOnIdsOnly(kwargs.args) &&
+                    (await search(choicesSearch(kwargs.args, kwargs.context)).catch(() => null));
+                if (fieldChoices) {
+                    const choices = fieldChoices.map(([id, name]) => ({ id, name }));
+                    return searchNames(choices, { ...query, domain: [] });
+                }
                 const known = new Map(names.get(model));
                 for (const { id, name } of await readCache.namesOf(model)) {
                     known.set(id, name);
                 }
                 return searchNames(
                     [...known].map(([id, name]) => ({ id, name })),
-                    { name: kwargs.name, domain: kwargs.args, limit: kwargs.limit }
+                    query
                 );
             },
 
@@ -199,13 +219,7 @@ export const offlineLocalCopyService = {
                 prefetchedChoices.add(key);
                 prefetching = prefetching.then(() =>
                     services.orm.silent
-                        .call(model, "name_search", [], {
-                            name: "",
-                            args: domain,
-                            operator: "ilike",
-                            limit: CHOICES_PREFETCHED,
-                            context,
-                        })
+                        .call(model, "name_search", [], choicesSearch(domain, context))
                         .catch(() => prefetchedChoices.delete(key))
                 );
             },

@@ -50,19 +50,24 @@ function comparable(text) {
     return unaccent(text.normalize("NFC"), false);
 }
 
+/** Whether a domain is empty or only on ids: the browser can check it on any record it knows. */
+export function isOnIdsOnly(domain) {
+    return (
+        !domain ||
+        (Array.isArray(domain) &&
+            domain.every(
+                (term) => typeof term === "string" || (Array.isArray(term) && term[0] === "id")
+            ))
+    );
+}
+
 /**
  * Which known records a domain keeps. Only a domain on ids alone can be
  * checked in the browser (the tags already chosen, for instance); any other
  * keeps every record: the server checks the value on sync.
  */
 function domainFilter(domain) {
-    const onIdsOnly =
-        Array.isArray(domain) &&
-        domain.length > 0 &&
-        domain.every(
-            (term) => typeof term === "string" || (Array.isArray(term) && term[0] === "id")
-        );
-    if (!onIdsOnly) {
+    if (!isOnIdsOnly(domain) || !domain?.length) {
         return () => true;
     }
     const compiled = new Domain(domain);

@@ -3,11 +3,12 @@ import { _t } from "@web/core/l10n/translation";
 import { useService } from "@web/core/utils/hooks";
 import { patch } from "@web/core/utils/patch";
 import { Field } from "@web/views/fields/field";
+import { Many2ManyTagsField } from "@web/views/fields/many2many_tags/many2many_tags_field";
 import { EDITABLE_TYPES } from "../core/offline_change";
 
 /**
  * Offline, fields whose changes cannot be queued (one2many lines, files,
- * properties, many2many other than tags, ...) are read-only, with a hint.
+ * properties, many2many shown otherwise than as tags, ...) are read-only, with a hint.
  */
 patch(Field.prototype, {
     setup() {
@@ -21,9 +22,13 @@ patch(Field.prototype, {
         }
         // `this.type` is the widget when there is one; the field's own type decides.
         const fieldType = this.props.record.fields[this.props.name].type;
-        const widget = this.props.fieldInfo?.widget || this.props.type;
         if (fieldType === "many2many") {
-            return widget !== "many2many_tags";
+            // Tags, with or without avatars (a task's assignees): a change is a list of ids.
+            const component = this.field.component;
+            return !(
+                component === Many2ManyTagsField ||
+                component.prototype instanceof Many2ManyTagsField
+            );
         }
         return !EDITABLE_TYPES.has(fieldType);
     },

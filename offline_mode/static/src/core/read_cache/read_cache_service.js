@@ -182,14 +182,14 @@ export const offlineReadCacheService = {
             // Serialised now: the caller is free to change the answer once it has it.
             const json = JSON.stringify(answer);
             const tags = readCacheTags(url, params, scope, answer);
-            writes.answers.set(key, { key, json, tags });
+            writes.add({ key, json, tags });
             if (url === "/web/action/load") {
                 // Loaded by XML id, path or id: menus load it by its database id, a
                 // reloaded page by its path (the URL shows it).
                 for (const actionId of new Set([answer.id, answer.path])) {
                     if (actionId && actionId !== params.action_id) {
                         const alias = readCacheKey(url, { ...params, action_id: actionId });
-                        writes.answers.set(alias, { key: alias, json, tags });
+                        writes.add({ key: alias, json, tags });
                     }
                 }
             }

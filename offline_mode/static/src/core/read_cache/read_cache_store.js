@@ -34,7 +34,8 @@ export class ReadCacheStore extends BrowserDatabase {
 
     /**
      * Stores answers (replacing those with the same key) and updates the usage
-     * total, in one transaction.
+     * total, in one transaction. A key keeps the tags it had: two actions whose
+     * views send the same request share its answer, and both stay available.
      *
      * @param {NewEntry[]} entries
      * @param {number} [now]
@@ -51,7 +52,8 @@ export class ReadCacheStore extends BrowserDatabase {
             );
             entries.forEach(({ key, json, tags }, index) => {
                 const size = key.length + json.length;
-                infos.put({ key, tags, size, storedAt: now, usedAt: now });
+                const allTags = [...new Set([...(previous[index]?.tags || []), ...tags])];
+                infos.put({ key, tags: allTags, size, storedAt: now, usedAt: now });
                 payloads.put({ key, json });
                 usage.bytes += size - (previous[index]?.size || 0);
                 usage.entries += previous[index] ? 0 : 1;

@@ -86,6 +86,12 @@ export function makeWriteBatch({ store, ready, sealed, evictTo, capBytes, onStor
     return {
         answers,
         names,
+        /** Adds an answer to the batch; one already waiting under its key keeps its tags. */
+        add(entry) {
+            const waiting = answers.get(entry.key);
+            const tags = waiting ? [...new Set([...waiting.tags, ...entry.tags])] : entry.tags;
+            answers.set(entry.key, { ...entry, tags });
+        },
         /** Writes the batch soon (once per batch). */
         schedule() {
             writeTimer ??= browser.setTimeout(() => {
