@@ -33,31 +33,27 @@ def _parse_policy(value):
 
 Parameter = namedtuple("Parameter", "key default parse label expected")
 
-# The offline mode settings, stored as system parameters and named as the web
-# client receives them: the single place that says which exist, their default
-# and what a valid value is.
+# The offline mode settings, named as the web client receives them and stored as
+# the system parameters "offline_mode.<name>": the single place that says which
+# exist, their default and what a valid value is.
 OFFLINE_PARAMETERS = {
-    "enabled": Parameter(
-        "offline_mode.enabled", True, _parse_bool,
-        _lt("Offline mode"), _lt("True or False")),
-    "storage_cap_mb": Parameter(
-        "offline_mode.storage_cap_mb", 2048, _parse_int(1),
-        _lt("Offline storage cap (MB)"), _lt("a whole number of megabytes, at least 1")),
-    "cache_expiry_days": Parameter(
-        "offline_mode.cache_expiry_days", 0, _parse_int(0),
-        _lt("Cached data expiry (days)"), _lt("a whole number of days, 0 or more (0 keeps data until evicted)")),
-    "conflict_policy": Parameter(
-        "offline_mode.conflict_policy", "ask", _parse_policy,
-        _lt("Conflict handling"), _lt("'ask' or 'last_write_wins'")),
-    "max_batch": Parameter(
-        "offline_mode.max_batch", 500, _parse_int(1),
-        _lt("Largest sync batch"), _lt("a whole number of changes, at least 1")),
-    "require_unlock": Parameter(
-        "offline_mode.require_unlock", True, _parse_bool,
-        _lt("Unlock offline data after a browser restart"), _lt("True or False")),
-    "ledger_retention_days": Parameter(
-        "offline_mode.ledger_retention_days", 30, _parse_int(1),
-        _lt("Offline change history (days)"), _lt("a whole number of days, at least 1")),
+    name: Parameter(f"offline_mode.{name}", default, parse, label, expected)
+    for name, default, parse, label, expected in [
+        ("enabled", True, _parse_bool,
+         _lt("Offline mode"), _lt("True or False")),
+        ("storage_cap_mb", 2048, _parse_int(1),
+         _lt("Offline storage cap (MB)"), _lt("a whole number of megabytes, at least 1")),
+        ("cache_expiry_days", 0, _parse_int(0),
+         _lt("Cached data expiry (days)"), _lt("a whole number of days, 0 or more (0 keeps data until evicted)")),
+        ("conflict_policy", "ask", _parse_policy,
+         _lt("Conflict handling"), _lt("'ask' or 'last_write_wins'")),
+        ("max_batch", 500, _parse_int(1),
+         _lt("Largest sync batch"), _lt("a whole number of changes, at least 1")),
+        ("require_unlock", True, _parse_bool,
+         _lt("Unlock offline data after a browser restart"), _lt("True or False")),
+        ("ledger_retention_days", 30, _parse_int(1),
+         _lt("Offline change history (days)"), _lt("a whole number of days, at least 1")),
+    ]
 }
 _PARAMETERS_BY_KEY = {parameter.key: parameter for parameter in OFFLINE_PARAMETERS.values()}
 

@@ -79,8 +79,7 @@ class OfflineChange(models.Model):
         help="Why the change was rejected.")
     error_message = fields.Text(string="Message", readonly=True, help="What the user was told.")
     conflicts = fields.Json(
-        string="Conflicts", readonly=True,
-        help="The fields someone else changed meanwhile, with the three values.")
+        string="Conflicts", readonly=True, help="The fields someone else changed meanwhile, with the three values.")
     replay_count = fields.Integer(
         string="Received again", readonly=True,
         help="How many times the change was received again after the first time.")

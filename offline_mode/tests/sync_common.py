@@ -22,18 +22,20 @@ def make_change(operation, res_id=None, values=None, model="res.partner", **extr
     return change
 
 
+def new_partner_manager(env, login):
+    """An internal user who may create and edit contacts; their password is their login."""
+    return new_test_user(
+        env, login=login, password=login, groups="base.group_user,base.group_partner_manager")
+
+
 class SyncCase(TransactionCase):
     """Users, a partner and helpers to sync changes as a given user."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user = new_test_user(
-            cls.env, login="offline_sales", password="offline_sales",
-            groups="base.group_user,base.group_partner_manager")
-        cls.colleague = new_test_user(
-            cls.env, login="offline_colleague", password="offline_colleague",
-            groups="base.group_user,base.group_partner_manager")
+        cls.user = new_partner_manager(cls.env, "offline_sales")
+        cls.colleague = new_partner_manager(cls.env, "offline_colleague")
         cls.partner = cls.env["res.partner"].create({"name": "Azure Interior", "function": "Buyer"})
 
     def set_offline_setting(self, name, value):

@@ -1,12 +1,12 @@
 import json
 import re
 
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from odoo.addons.offline_mode.sync import MAX_REQUEST_BYTES, SyncEngine
 
-from .sync_common import make_change
+from .sync_common import make_change, new_partner_manager
 
 SERVER_TIME = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
 
@@ -17,9 +17,7 @@ class TestSyncApi(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user = new_test_user(
-            cls.env, login="offline_api", password="offline_api",
-            groups="base.group_user,base.group_partner_manager")
+        cls.user = new_partner_manager(cls.env, "offline_api")
         cls.partner = cls.env["res.partner"].create({"name": "Deco Addict", "function": "Buyer"})
 
     def post_json_rpc(self, route, params):

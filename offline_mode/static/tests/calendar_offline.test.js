@@ -1,24 +1,13 @@
-import { describe, expect, test } from "@odoo/hoot";
+import { expect, test } from "@odoo/hoot";
+import { contains, defineActions, fields, models } from "@web/../tests/web_test_helpers";
 import {
-    contains,
-    defineActions,
-    defineModels,
-    fields,
-    getService,
-    models,
-    mountWithCleanup,
-    webModels,
-} from "@web/../tests/web_test_helpers";
-import { WebClient } from "@web/webclient/webclient";
-import { defineOfflineModeTestSetup, goOffline, waitFor } from "./offline_test_helpers";
-
-describe.current.tags("desktop");
-
-defineOfflineModeTestSetup();
+    defineWebClientTestSetup,
+    goOfflineOnceStored,
+    openInWebClient,
+    waitFor,
+} from "./offline_test_helpers";
 
 class Meeting extends models.Model {
-    _name = "meeting";
-
     name = fields.Char();
     start = fields.Datetime();
 
@@ -35,8 +24,7 @@ class Meeting extends models.Model {
     };
 }
 
-const { ResCompany, ResPartner, ResUsers } = webModels;
-defineModels([Meeting, ResCompany, ResPartner, ResUsers]);
+defineWebClientTestSetup(Meeting);
 
 defineActions([
     {
@@ -54,15 +42,13 @@ defineActions([
 ]);
 
 test("a calendar opened online keeps its view switcher available offline", async () => {
-    await mountWithCleanup(WebClient);
-    await getService("action").doAction(1);
+    await openInWebClient(1);
     await waitFor(".o_list_view .o_data_row");
     await contains(".o_switch_view.o_calendar").click();
     await waitFor(".o_calendar_view .fc-event");
     await contains(".o_switch_view.o_list").click();
     await waitFor(".o_list_view .o_data_row");
-    await getService("offline_read_cache").flush();
-    await goOffline();
+    await goOfflineOnceStored();
 
     // Opened online: available. The kanban never was: grayed out.
     await waitFor(".o_switch_view.o_kanban.o_offline_unavailable");

@@ -1,25 +1,21 @@
-import { describe, expect, test } from "@odoo/hoot";
+import { expect, test } from "@odoo/hoot";
 import { queryAllTexts } from "@odoo/hoot-dom";
 import {
     contains,
     defineActions,
-    defineModels,
     fields,
     getService,
     models,
-    mountWithCleanup,
-    webModels,
 } from "@web/../tests/web_test_helpers";
-import { WebClient } from "@web/webclient/webclient";
-import { defineOfflineModeTestSetup, goOffline, waitFor, waitUntil } from "./offline_test_helpers";
-
-describe.current.tags("desktop");
-
-defineOfflineModeTestSetup();
+import {
+    defineWebClientTestSetup,
+    goOfflineOnceStored,
+    openInWebClient,
+    waitFor,
+    waitUntil,
+} from "./offline_test_helpers";
 
 class Lead extends models.Model {
-    _name = "lead";
-
     name = fields.Char();
     user_id = fields.Many2one({ relation: "salesperson", string: "Salesperson" });
     tag_ids = fields.Many2many({ relation: "tag", string: "Tags" });
@@ -69,25 +65,7 @@ class Lead extends models.Model {
     };
 }
 
-class Tag extends models.Model {
-    _name = "tag";
-
-    name = fields.Char();
-    color = fields.Integer();
-
-    _records = [{ id: 1, name: "Design", color: 3 }];
-}
-
-class Salesperson extends models.Model {
-    _name = "salesperson";
-
-    name = fields.Char();
-
-    _records = [{ id: 2, name: "Mitchell Admin" }];
-}
-
-const { ResCompany, ResPartner, ResUsers } = webModels;
-defineModels([Lead, Tag, Salesperson, ResCompany, ResPartner, ResUsers]);
+defineWebClientTestSetup(Lead);
 
 defineActions([
     {
@@ -116,8 +94,7 @@ defineActions([
 
 /** Online: the list, the kanban and a new lead's form (its defaults) are opened; then the network is cut. */
 async function openViewsThenGoOffline(actionId = 1) {
-    await mountWithCleanup(WebClient);
-    await getService("action").doAction(actionId);
+    await openInWebClient(actionId);
     await waitFor(".o_list_view .o_data_row");
     await contains(".o_switch_view.o_kanban").click();
     await waitFor(".o_kanban_record:not(.o_kanban_ghost)");
@@ -128,8 +105,7 @@ async function openViewsThenGoOffline(actionId = 1) {
     await waitUntil(() => getService("offline_outbox").state.modelsWithDefaults.has("lead"));
     await contains(".o_breadcrumb .o_back_button a, .breadcrumb-item a").click();
     await waitFor(".o_list_view .o_data_row");
-    await getService("offline_read_cache").flush();
-    await goOffline();
+    await goOfflineOnceStored();
 }
 
 async function createLeadOffline(name) {
@@ -171,14 +147,12 @@ test("a record created offline reopens in its form, with its static lists", asyn
 });
 
 test("an edited record keeps the server's shape in lists (tags, many2one, numbers)", async () => {
-    await mountWithCleanup(WebClient);
-    await getService("action").doAction(2);
+    await openInWebClient(2);
     await contains(".o_data_row .o_data_cell[name=name]").click();
     await waitFor(".o_form_view .o_field_widget[name=name] input");
     await contains(".o_breadcrumb .o_back_button a, .breadcrumb-item a").click();
     await waitFor(".o_list_view .o_data_row");
-    await getService("offline_read_cache").flush();
-    await goOffline();
+    await goOfflineOnceStored();
 
     await contains(".o_data_row .o_data_cell[name=name]").click();
     await waitFor(".o_form_view .o_field_widget[name=name] input");

@@ -1,6 +1,7 @@
 import { after } from "@odoo/hoot";
 import { reactive } from "@odoo/owl";
 import {
+    contains,
     getService,
     makeMockEnv,
     mockService,
@@ -9,7 +10,7 @@ import {
 import { session } from "@web/session";
 import { CREATE, newUuid, PENDING, WRITE } from "@offline_mode/core/offline_change";
 import { serveTestKey } from "./offline_key_test_helpers";
-import { deleteDatabases } from "./offline_test_helpers";
+import { deleteDatabases, waitFor } from "./offline_test_helpers";
 
 /**
  * Offline mode on, browser databases of the test's own (deleted after it), and
@@ -72,6 +73,12 @@ export async function startOfflineMode(options) {
         outbox: getService("offline_outbox"),
         sync: getService("offline_sync"),
     };
+}
+
+/** Types `text` in the relational field `fieldName` and waits until `choice` is offered. */
+export async function typeUntilOffered(fieldName, text, choice) {
+    await contains(`.o_field_widget[name=${fieldName}] input`).edit(text, { confirm: false });
+    await waitFor(`.o-autocomplete--dropdown-item:contains(${choice})`);
 }
 
 // Changes as the outbox queues them.

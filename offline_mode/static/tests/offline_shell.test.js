@@ -1,25 +1,19 @@
-import { describe, expect, test } from "@odoo/hoot";
+import { expect, test } from "@odoo/hoot";
 import { waitFor } from "@odoo/hoot-dom";
 import { animationFrame } from "@odoo/hoot-mock";
 import {
     contains,
-    defineModels,
     getService,
     mountWithCleanup,
     patchWithCleanup,
-    webModels,
 } from "@web/../tests/web_test_helpers";
 import { browser } from "@web/core/browser/browser";
 import { router } from "@web/core/browser/router";
 import { session } from "@web/session";
 import { WebClient } from "@web/webclient/webclient";
-import { defineOfflineModeTestSetup, goOffline } from "./offline_test_helpers";
+import { defineWebClientTestSetup, goOffline } from "./offline_test_helpers";
 
-describe.current.tags("desktop");
-defineOfflineModeTestSetup();
-
-const { ResCompany, ResPartner, ResUsers } = webModels;
-defineModels([ResCompany, ResPartner, ResUsers]);
+defineWebClientTestSetup();
 
 function mockPersistentStorage(granted) {
     patchWithCleanup(browser.navigator, {

@@ -1,14 +1,21 @@
-import { after, beforeEach } from "@odoo/hoot";
+import { after, beforeEach, describe } from "@odoo/hoot";
 import { waitFor as hootWaitFor, waitUntil as hootWaitUntil } from "@odoo/hoot-dom";
 import { animationFrame, mockFetch } from "@odoo/hoot-mock";
 import {
+    defineMenus,
+    defineModels,
+    fields,
     getService,
     MockServer,
+    models,
+    mountWithCleanup,
     onRpc,
     patchWithCleanup,
     serverState,
+    webModels,
 } from "@web/../tests/web_test_helpers";
 import { session } from "@web/session";
+import { WebClient } from "@web/webclient/webclient";
 import { openEntry } from "@offline_mode/core/crypto/read_cache_sealing";
 import { requestResult } from "@offline_mode/core/browser_db";
 import { offlineDatabaseName } from "@offline_mode/core/read_cache/read_cache_schema";
@@ -52,6 +59,67 @@ export function defineOfflineModeTestSetup(settings = {}) {
     });
 }
 
+// What the records of the tests link to: salespeople (one of them a portal user,
+// whom a domain on `share` leaves out) and tags.
+
+class Salesperson extends models.Model {
+    name = fields.Char();
+    share = fields.Boolean();
+
+    _records = [
+        { id: 2, name: "Mitchell Admin" },
+        { id: 6, name: "Marc Demo" },
+        { id: 7, name: "Zoé Lemaître" },
+        { id: 9, name: "Marc Portal", share: true },
+    ];
+}
+
+class Tag extends models.Model {
+    name = fields.Char();
+    color = fields.Integer();
+
+    _records = [
+        { id: 1, name: "Design", color: 3 },
+        { id: 2, name: "Office", color: 4 },
+    ];
+}
+
+/**
+ * Defines the test's models along with those the web client needs to start and
+ * those the records of the tests link to.
+ */
+export function defineWebClientModels(...testModels) {
+    const { ResCompany, ResPartner, ResUsers } = webModels;
+    defineModels([...testModels, Salesperson, Tag, ResCompany, ResPartner, ResUsers]);
+}
+
+/**
+ * Sets up a file's tests of the web client, run on desktop: offline mode as
+ * `defineOfflineModeTestSetup` sets it up, and the models of
+ * `defineWebClientModels`.
+ */
+export function defineWebClientTestSetup(...testModels) {
+    describe.current.tags("desktop");
+    defineOfflineModeTestSetup();
+    defineWebClientModels(...testModels);
+}
+
+/**
+ * Defines the menus of one app under the root menu: `app` and its `submenus`,
+ * each `{ id, name, actionID, xmlid }`.
+ */
+export function defineAppMenus(app, submenus) {
+    const inApp = (menu, children) => ({ ...menu, appID: app.id, children });
+    const children = submenus.map((submenu) => inApp(submenu, []));
+    defineMenus([{ id: "root", name: "root", appID: "root", children: [inApp(app, children)] }]);
+}
+
+/** Mounts the web client and opens `action` in it. */
+export async function openInWebClient(action) {
+    await mountWithCleanup(WebClient);
+    await getService("action").doAction(action);
+}
+
 /** Deletes browser databases, whatever their state (blocked or failing: given up). */
 export function deleteDatabases(names) {
     return Promise.all(
@@ -90,6 +158,12 @@ export async function goOffline() {
     cutNetwork();
     await getService("offline_connectivity").confirmConnectionLost();
     await animationFrame();
+}
+
+/** Goes offline once the read cache has stored what was read so far. */
+export async function goOfflineOnceStored() {
+    await getService("offline_read_cache").flush();
+    await goOffline();
 }
 
 /** Lets requests reach the mock server again. */

@@ -1,18 +1,14 @@
-import { describe, expect, test } from "@odoo/hoot";
+import { expect, test } from "@odoo/hoot";
 import { hover, queryAll, queryAllTexts } from "@odoo/hoot-dom";
-import { animationFrame } from "@odoo/hoot-mock";
 import {
     contains,
     defineActions,
-    defineMenus,
-    defineModels,
     fields,
     getService,
     models,
     mountWithCleanup,
     onRpc,
     serverState,
-    webModels,
 } from "@web/../tests/web_test_helpers";
 import { browser } from "@web/core/browser/browser";
 import { Component, xml } from "@odoo/owl";
@@ -23,21 +19,18 @@ import { FileUploader } from "@web/views/fields/file_handler";
 import { WebClient } from "@web/webclient/webclient";
 import { offlineDatabaseName } from "@offline_mode/core/read_cache/read_cache_schema";
 import {
-    cutNetwork,
-    defineOfflineModeTestSetup,
+    defineAppMenus,
+    defineWebClientTestSetup,
+    goOffline,
+    goOfflineOnceStored,
+    openInWebClient,
     restoreNetwork,
     storedEntries,
     waitFor,
     waitUntil,
 } from "./offline_test_helpers";
 
-describe.current.tags("desktop");
-
-defineOfflineModeTestSetup();
-
 class Partner extends models.Model {
-    _name = "partner";
-
     name = fields.Char();
     city = fields.Char();
 
@@ -62,8 +55,7 @@ class Partner extends models.Model {
     };
 }
 
-const { ResCompany, ResPartner, ResUsers } = webModels;
-defineModels([Partner, ResCompany, ResPartner, ResUsers]);
+defineWebClientTestSetup(Partner);
 
 defineActions([
     {
@@ -94,54 +86,11 @@ defineActions([
     },
 ]);
 
-defineMenus([
-    {
-        id: "root",
-        name: "root",
-        appID: "root",
-        children: [
-            {
-                id: 10,
-                name: "Contacts",
-                appID: 10,
-                actionID: 1,
-                xmlid: "app_contacts",
-                children: [
-                    {
-                        id: 11,
-                        name: "Partners",
-                        appID: 10,
-                        actionID: 1,
-                        xmlid: "menu_partners",
-                        children: [],
-                    },
-                    {
-                        id: 12,
-                        name: "Cities",
-                        appID: 10,
-                        actionID: 2,
-                        xmlid: "menu_cities",
-                        children: [],
-                    },
-                    {
-                        id: 13,
-                        name: "Live figures",
-                        appID: 10,
-                        actionID: 3,
-                        xmlid: "menu_live",
-                        children: [],
-                    },
-                ],
-            },
-        ],
-    },
+defineAppMenus({ id: 10, name: "Contacts", actionID: 1, xmlid: "app_contacts" }, [
+    { id: 11, name: "Partners", actionID: 1, xmlid: "menu_partners" },
+    { id: 12, name: "Cities", actionID: 2, xmlid: "menu_cities" },
+    { id: 13, name: "Live figures", actionID: 3, xmlid: "menu_live" },
 ]);
-
-async function goOffline() {
-    cutNetwork();
-    await getService("offline_connectivity").confirmConnectionLost();
-    await animationFrame();
-}
 
 async function openPartnersAndFirstForm() {
     await mountWithCleanup(WebClient);
@@ -155,8 +104,7 @@ async function openPartnersAndFirstForm() {
 
 test("the top bar says when the client works offline, instead of a Connection lost message", async () => {
     expect.errors(1);
-    await mountWithCleanup(WebClient);
-    await getService("action").doAction(1);
+    await openInWebClient(1);
     expect(".o_offline_mode_systray").toHaveCount(0);
 
     await goOffline();
@@ -270,16 +218,14 @@ test("an action with data caching off is never stored and unavailable offline", 
 });
 
 test("searches run online are listed offline and show their stored results", async () => {
-    await mountWithCleanup(WebClient);
-    await getService("action").doAction(1);
+    await openInWebClient(1);
     await waitFor(".o_list_view .o_data_row");
     await contains(".o_searchview_dropdown_toggler").click();
     await contains(".o_filter_menu .o_menu_item:contains(In Fremont)").click();
     await waitUntil(() => queryAll(".o_data_row").length === 1);
     await contains(".o_facet_remove").click();
     await waitUntil(() => queryAll(".o_data_row").length === 3);
-    await getService("offline_read_cache").flush();
-    await goOffline();
+    await goOfflineOnceStored();
 
     await contains(".o_searchview_input").click();
     await waitFor(".o_offline_mode_search");
@@ -291,8 +237,7 @@ test("searches run online are listed offline and show their stored results", asy
 });
 
 test("Prepare for offline stores the forms of the records of the list", async () => {
-    await mountWithCleanup(WebClient);
-    await getService("action").doAction(1);
+    await openInWebClient(1);
     await waitFor(".o_list_view .o_data_row");
     await contains(".o_user_menu button").click();
     await contains(".dropdown-item[data-menu=offline_mode_prepare]").click();

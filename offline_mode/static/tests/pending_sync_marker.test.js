@@ -1,15 +1,6 @@
 import { expect, test } from "@odoo/hoot";
 import { waitFor } from "@odoo/hoot-dom";
-import {
-    defineModels,
-    fields,
-    getService,
-    makeMockEnv,
-    models,
-    mountView,
-    onRpc,
-    webModels,
-} from "@web/../tests/web_test_helpers";
+import { fields, models, mountView, onRpc } from "@web/../tests/web_test_helpers";
 import { registry } from "@web/core/registry";
 import { omit } from "@web/core/utils/objects";
 import { KanbanRecord } from "@web/views/kanban/kanban_record";
@@ -18,11 +9,10 @@ import { kanbanView } from "@web/views/kanban/kanban_view";
 import { ListRenderer } from "@web/views/list/list_renderer";
 import { listView } from "@web/views/list/list_view";
 import { WRITE } from "@offline_mode/core/offline_change";
-import { setupOfflineMode } from "./offline_edit_test_helpers";
+import { startOfflineMode } from "./offline_edit_test_helpers";
+import { defineWebClientModels } from "./offline_test_helpers";
 
 class Partner extends models.Model {
-    _name = "partner";
-
     name = fields.Char();
 
     _records = [
@@ -31,8 +21,7 @@ class Partner extends models.Model {
     ];
 }
 
-const { ResCompany, ResPartner, ResUsers } = webModels;
-defineModels([Partner, ResCompany, ResPartner, ResUsers]);
+defineWebClientModels(Partner);
 
 // Views of other apps subclass the renderers with components of their own,
 // copied from the parent's when the subclass is defined — before this addon's
@@ -52,11 +41,10 @@ registry.category("views").add("app_list", { ...listView, Renderer: AppListRende
 registry.category("views").add("app_kanban", { ...kanbanView, Renderer: AppKanbanRenderer });
 
 async function queueEditOfAzure() {
-    setupOfflineMode({ online: true });
     // The change stays queued: its sync is never answered.
     onRpc("/offline_mode/sync", () => new Promise(() => {}));
-    await makeMockEnv();
-    await getService("offline_outbox").add({
+    const { outbox } = await startOfflineMode({ online: true });
+    await outbox.add({
         model: "partner",
         operation: WRITE,
         resId: 1,

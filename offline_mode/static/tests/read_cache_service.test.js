@@ -13,7 +13,12 @@ import { SCOPE_CONTEXT_KEY } from "@offline_mode/core/cache_key";
 import { offlineDatabaseName } from "@offline_mode/core/read_cache/read_cache_schema";
 import { ReadCacheStore } from "@offline_mode/core/read_cache/read_cache_store";
 import { NotAvailableOfflineError } from "@offline_mode/core/read_cache/read_cache_service";
-import { cutNetwork, defineOfflineModeTestSetup, goOffline } from "./offline_test_helpers";
+import {
+    cutNetwork,
+    defineOfflineModeTestSetup,
+    goOffline,
+    goOfflineOnceStored,
+} from "./offline_test_helpers";
 
 describe.current.tags("headless");
 defineOfflineModeTestSetup();
@@ -286,8 +291,7 @@ test("the chatter reopened offline gets the messages it read online; newer-only 
     const thread = { thread_id: 7, thread_model: "res.partner", limit: 30 };
     await rpc("/mail/thread/messages", thread);
     await rpc("/mail/thread/messages", { ...thread, after: 41 });
-    await getService("offline_read_cache").flush();
-    await goOffline();
+    await goOfflineOnceStored();
     expect(await rpc("/mail/thread/messages", { ...thread, after: 41 })).toEqual(full);
 });
 

@@ -3,23 +3,23 @@ import { waitFor, waitUntil } from "@odoo/hoot-dom";
 import { animationFrame, mockFetch } from "@odoo/hoot-mock";
 import {
     contains,
-    defineModels,
     fields,
     getService,
-    makeMockEnv,
     MockServer,
     models,
     mountView,
-    webModels,
 } from "@web/../tests/web_test_helpers";
-import { cutNetwork } from "./offline_test_helpers";
-import { setupOfflineMode } from "./offline_edit_test_helpers";
+import {
+    cutNetwork,
+    defineWebClientModels,
+    goOffline,
+    goOfflineOnceStored,
+} from "./offline_test_helpers";
+import { startOfflineMode, typeUntilOffered } from "./offline_edit_test_helpers";
 
 describe.current.tags("desktop");
 
 class Partner extends models.Model {
-    _name = "partner";
-
     name = fields.Char();
     phone = fields.Char();
     user_id = fields.Many2one({ relation: "salesperson", string: "Salesperson" });
@@ -32,19 +32,7 @@ class Partner extends models.Model {
     ];
 }
 
-class Salesperson extends models.Model {
-    _name = "salesperson";
-
-    name = fields.Char();
-
-    _records = [
-        { id: 2, name: "Mitchell Admin" },
-        { id: 6, name: "Marc Demo" },
-    ];
-}
-
-const { ResCompany, ResPartner, ResUsers } = webModels;
-defineModels([Partner, Salesperson, ResCompany, ResPartner, ResUsers]);
+defineWebClientModels(Partner);
 
 const FORM = `
     <form>
@@ -56,16 +44,12 @@ const FORM = `
 
 /** The forms of both partners opened online (the read cache stores them), then the network cut. */
 async function openFormThenGoOffline() {
-    const connection = setupOfflineMode({ online: true });
-    await makeMockEnv();
+    const offlineMode = await startOfflineMode({ online: true });
     await mountView({ type: "form", resModel: "partner", resId: 2, resIds: [1, 2], arch: FORM });
     await contains(".o_pager_previous").click();
     await waitFor(".o_field_widget[name=name] input:value(Azure Interior)", { timeout: 2000 });
-    await getService("offline_read_cache").flush();
-    cutNetwork();
-    connection.setOnline(false);
-    await animationFrame();
-    return connection;
+    await goOfflineOnceStored();
+    return offlineMode;
 }
 
 test("a form saved offline queues the change with the values seen before, and shows it saved", async () => {
@@ -125,20 +109,14 @@ test("offline, fields whose changes cannot be queued are read-only, with a hint"
 });
 
 test("a many2one is picked offline among the records its autocompletion found online", async () => {
-    const connection = setupOfflineMode({ online: true });
-    await makeMockEnv();
+    await startOfflineMode({ online: true });
     await mountView({ type: "form", resModel: "partner", resId: 1, arch: FORM });
-    await contains(".o_field_widget[name=user_id] input").edit("Marc", { confirm: false });
-    await waitFor(".o-autocomplete--dropdown-item:contains(Marc Demo)", { timeout: 2000 });
+    await typeUntilOffered("user_id", "Marc", "Marc Demo");
     await contains(".o_field_widget[name=user_id] input").press("Escape");
-    await getService("offline_read_cache").flush();
-    cutNetwork();
-    connection.setOnline(false);
-    await animationFrame();
+    await goOfflineOnceStored();
 
     // A search never made online: answered from the names seen.
-    await contains(".o_field_widget[name=user_id] input").edit("arc", { confirm: false });
-    await waitFor(".o-autocomplete--dropdown-item:contains(Marc Demo)", { timeout: 2000 });
+    await typeUntilOffered("user_id", "arc", "Marc Demo");
     await contains(".o-autocomplete--dropdown-item:contains(Marc Demo)").click();
     await contains(".o_form_button_save").click();
     await waitFor(".o_offline_mode_pending", { timeout: 2000 });
@@ -148,17 +126,13 @@ test("a many2one is picked offline among the records its autocompletion found on
 });
 
 test("a row of an editable list saved offline is queued and marked", async () => {
-    const connection = setupOfflineMode({ online: true });
-    await makeMockEnv();
+    await startOfflineMode({ online: true });
     await mountView({
         type: "list",
         resModel: "partner",
         arch: `<list editable="bottom"><field name="name"/><field name="phone"/></list>`,
     });
-    await getService("offline_read_cache").flush();
-    cutNetwork();
-    connection.setOnline(false);
-    await animationFrame();
+    await goOfflineOnceStored();
 
     await contains(".o_data_row:eq(1) .o_data_cell[name=phone]").click();
     await contains(".o_data_row:eq(1) .o_field_widget[name=phone] input").edit("+1 555 0299", {
@@ -174,7 +148,7 @@ test("a row of an editable list saved offline is queued and marked", async () =>
 });
 
 test("offline, New only works for models whose new-record defaults were fetched online", async () => {
-    const connection = await openFormThenGoOffline();
+    const { setOnline } = await openFormThenGoOffline();
     expect(".o_form_button_create").toHaveClass("o_offline_mode_new_unavailable");
     expect(".o_form_button_create").toHaveAttribute(
         "data-tooltip",
@@ -186,7 +160,7 @@ test("offline, New only works for models whose new-record defaults were fetched 
     );
     expect(".o_field_widget[name=name] input").toHaveValue("Azure Interior");
 
-    connection.setOnline(true);
+    setOnline(true);
     await animationFrame();
     expect(".o_form_button_create").not.toHaveClass("o_offline_mode_new_unavailable");
 });
@@ -196,15 +170,12 @@ test("offline, New only works for models whose new-record defaults were fetched 
  * the network cut, "Gemini Furniture" typed as its name and saved: the change queued.
  */
 async function createGeminiOffline(arch) {
-    const connection = setupOfflineMode({ online: true });
-    await makeMockEnv();
+    await startOfflineMode({ online: true });
     await mountView({ type: "form", resModel: "partner", arch });
     await waitUntil(() => getService("offline_outbox").state.modelsWithDefaults.has("partner"), {
         timeout: 2000,
     });
-    cutNetwork();
-    connection.setOnline(false);
-    await animationFrame();
+    await goOffline();
 
     await contains(".o_field_widget[name=name] input").edit("Gemini Furniture");
     await contains(".o_form_button_save").click();
@@ -223,8 +194,7 @@ test("a record created offline gets a local id and is queued as a creation", asy
 });
 
 test("a new record's online save carries its creation uuid, kept when its answer is lost", async () => {
-    setupOfflineMode({ online: true });
-    await makeMockEnv();
+    await startOfflineMode({ online: true });
     await mountView({ type: "form", resModel: "partner", arch: FORM });
     const sent = [];
     mockFetch(async (input, init) => {

@@ -1,24 +1,18 @@
 import { describe, expect, test } from "@odoo/hoot";
 import { queryAllTexts } from "@odoo/hoot-dom";
-import { animationFrame } from "@odoo/hoot-mock";
-import {
-    contains,
-    defineModels,
-    fields,
-    getService,
-    makeMockEnv,
-    models,
-    mountWithCleanup,
-    onRpc,
-    webModels,
-} from "@web/../tests/web_test_helpers";
+import { contains, fields, getService, models, onRpc } from "@web/../tests/web_test_helpers";
 import { session } from "@web/session";
-import { WebClient } from "@web/webclient/webclient";
 import { openNames } from "@offline_mode/core/crypto/read_cache_sealing";
 import { ReadCacheStore } from "@offline_mode/core/read_cache/read_cache_store";
 import { namesInRecords, searchNames } from "@offline_mode/core/record_names";
-import { cutNetwork, waitFor, waitUntil } from "./offline_test_helpers";
-import { setupOfflineMode } from "./offline_edit_test_helpers";
+import {
+    defineWebClientModels,
+    goOfflineOnceStored,
+    openInWebClient,
+    waitFor,
+    waitUntil,
+} from "./offline_test_helpers";
+import { setupOfflineMode, startOfflineMode, typeUntilOffered } from "./offline_edit_test_helpers";
 import { testKeyring } from "./offline_key_test_helpers";
 
 describe.current.tags("desktop");
@@ -93,8 +87,6 @@ describe("searching known names", () => {
 });
 
 class Lead extends models.Model {
-    _name = "lead";
-
     name = fields.Char();
     user_id = fields.Many2one({ relation: "salesperson", string: "Salesperson" });
     tag_ids = fields.Many2many({ relation: "tag", string: "Tags" });
@@ -108,40 +100,14 @@ class Lead extends models.Model {
             <form>
                 <field name="name"/>
                 <field name="user_id" domain="[('share', '=', False)]"/>
-                <field name="tag_ids" widget="many2many_tags"/>
+                <field name="tag_ids" widget="many2many_tags" options="{'color_field': 'color'}"/>
                 <field name="expected_revenue"/>
             </form>`,
         search: `<search/>`,
     };
 }
 
-class Salesperson extends models.Model {
-    _name = "salesperson";
-
-    name = fields.Char();
-    share = fields.Boolean();
-
-    _records = [
-        { id: 2, name: "Mitchell Admin" },
-        { id: 6, name: "Marc Demo" },
-        { id: 7, name: "Zoé Lemaître" },
-        { id: 9, name: "Marc Portal", share: true },
-    ];
-}
-
-class Tag extends models.Model {
-    _name = "tag";
-
-    name = fields.Char();
-
-    _records = [
-        { id: 1, name: "Design" },
-        { id: 2, name: "Office" },
-    ];
-}
-
-const { ResCompany, ResPartner, ResUsers } = webModels;
-defineModels([Lead, Salesperson, Tag, ResCompany, ResPartner, ResUsers]);
+defineWebClientModels(Lead);
 
 /** The lead's form opened online, nothing typed in it; then the network is cut. */
 async function openLeadThenGoOffline() {
@@ -149,9 +115,8 @@ async function openLeadThenGoOffline() {
     onRpc("name_search", ({ model, kwargs }) => {
         searches.push({ model, name: kwargs.name, args: kwargs.args, limit: kwargs.limit });
     });
-    const connection = setupOfflineMode({ online: true });
-    await mountWithCleanup(WebClient);
-    await getService("action").doAction({
+    setupOfflineMode({ online: true });
+    await openInWebClient({
         type: "ir.actions.act_window",
         res_model: "lead",
         res_id: 1,
@@ -160,10 +125,7 @@ async function openLeadThenGoOffline() {
     await waitFor(".o_field_widget[name=user_id] input");
     await waitUntil(() => searches.length === 2);
     await getService("offline_local_copy").choicesPrefetched();
-    await getService("offline_read_cache").flush();
-    cutNetwork();
-    connection.setOnline(false);
-    await animationFrame();
+    await goOfflineOnceStored();
     return searches;
 }
 
@@ -178,17 +140,14 @@ test("a form shown online fetches the first 200 choices of its relational fields
 
 test("offline, a salesperson never typed online is offered, filtered as name_search does", async () => {
     await openLeadThenGoOffline();
-    await contains(".o_field_widget[name=user_id] input").edit("marc", { confirm: false });
-    await waitFor(".o-autocomplete--dropdown-item:contains(Marc Demo)");
+    await typeUntilOffered("user_id", "marc", "Marc Demo");
     expect(queryAllTexts(".o-autocomplete--dropdown-item")).toEqual(["Marc Demo"]);
     expect(".o_m2o_dropdown_option_create, .o_m2o_dropdown_option_create_edit").toHaveCount(0);
     expect(".o_m2o_dropdown_option_search_more").toHaveCount(0);
 
-    await contains(".o_field_widget[name=user_id] input").edit("LEMAITRE", { confirm: false });
-    await waitFor(".o-autocomplete--dropdown-item:contains(Zoé Lemaître)");
+    await typeUntilOffered("user_id", "LEMAITRE", "Zoé Lemaître");
 
-    await contains(".o_field_widget[name=user_id] input").edit("Marc D", { confirm: false });
-    await waitFor(".o-autocomplete--dropdown-item:contains(Marc Demo)");
+    await typeUntilOffered("user_id", "Marc D", "Marc Demo");
     await contains(".o-autocomplete--dropdown-item:contains(Marc Demo)").click();
     await contains(".o_field_widget[name=expected_revenue] input").edit("15000");
     await contains(".o_form_button_save").click();
@@ -209,15 +168,23 @@ test("offline, a search with nothing known says so, without Create", async () =>
 
 test("offline, tags are offered from what was seen, without Create", async () => {
     await openLeadThenGoOffline();
-    await contains(".o_field_widget[name=tag_ids] input").edit("o", { confirm: false });
-    await waitFor(".o-autocomplete--dropdown-item:contains(Office)");
+    await typeUntilOffered("tag_ids", "o", "Office");
     expect(queryAllTexts(".o-autocomplete--dropdown-item")).toEqual(["Office"]);
     expect(".o_m2o_dropdown_option_create").toHaveCount(0);
 });
 
+test("a tag chosen offline, never read online, shows its name", async () => {
+    await openLeadThenGoOffline();
+    await typeUntilOffered("tag_ids", "Off", "Office");
+    await contains(".o-autocomplete--dropdown-item:contains(Office)").click();
+    // The tag comes at once, its name once read from what this browser knows.
+    await waitFor(".o_field_widget[name=tag_ids] .o_tag:contains(Office)");
+    expect(queryAllTexts(".o_field_widget[name=tag_ids] .o_tag")).toEqual(["Office"]);
+    expect(".o_notification").toHaveCount(0);
+});
+
 test("names seen are kept in the browser, for the next visits", async () => {
-    setupOfflineMode({ online: true });
-    await makeMockEnv();
+    await startOfflineMode({ online: true });
     const readCache = getService("offline_read_cache");
     readCache.rememberNames([
         { model: "salesperson", id: 6, name: "Marc Demo" },

@@ -1,36 +1,29 @@
-import { describe, expect, test } from "@odoo/hoot";
+import { expect, test } from "@odoo/hoot";
 import { queryAllTexts } from "@odoo/hoot-dom";
 import {
     defineActions,
-    defineMenus,
-    defineModels,
     fields,
     getService,
     makeMockEnv,
     models,
     mountWithCleanup,
     onRpc,
-    webModels,
 } from "@web/../tests/web_test_helpers";
 import { rpc } from "@web/core/network/rpc";
 import { WebClient } from "@web/webclient/webclient";
 import { NotAvailableOfflineError } from "@offline_mode/core/read_cache/read_cache_service";
 import {
-    defineOfflineModeTestSetup,
+    defineAppMenus,
+    defineWebClientTestSetup,
     goBackOnline,
     goOffline,
+    goOfflineOnceStored,
     storedEntries,
     waitFor,
     waitUntil,
 } from "./offline_test_helpers";
 
-describe.current.tags("desktop");
-
-defineOfflineModeTestSetup();
-
 class Lead extends models.Model {
-    _name = "lead";
-
     name = fields.Char();
 
     _records = [
@@ -43,8 +36,7 @@ class Lead extends models.Model {
     };
 }
 
-const { ResCompany, ResPartner, ResUsers } = webModels;
-defineModels([Lead, ResCompany, ResPartner, ResUsers]);
+defineWebClientTestSetup(Lead);
 
 const PIPELINE = {
     id: 1,
@@ -60,39 +52,9 @@ defineActions([
     { id: 21, name: "Other server action", type: "ir.actions.server" },
 ]);
 
-defineMenus([
-    {
-        id: "root",
-        name: "root",
-        appID: "root",
-        children: [
-            {
-                id: 10,
-                name: "CRM",
-                appID: 10,
-                actionID: 20,
-                xmlid: "app_crm",
-                children: [
-                    {
-                        id: 11,
-                        name: "My Pipeline",
-                        appID: 10,
-                        actionID: 20,
-                        xmlid: "menu_pipeline",
-                        children: [],
-                    },
-                    {
-                        id: 12,
-                        name: "Other",
-                        appID: 10,
-                        actionID: 21,
-                        xmlid: "menu_other",
-                        children: [],
-                    },
-                ],
-            },
-        ],
-    },
+defineAppMenus({ id: 10, name: "CRM", actionID: 20, xmlid: "app_crm" }, [
+    { id: 11, name: "My Pipeline", actionID: 20, xmlid: "menu_pipeline" },
+    { id: 12, name: "Other", actionID: 21, xmlid: "menu_other" },
 ]);
 
 let pipelineCaching = true;
@@ -114,8 +76,7 @@ async function openPipelineThenGoOffline() {
     await mountWithCleanup(WebClient);
     await getService("menu").selectMenu(11);
     await waitFor(".o_list_view .o_data_row");
-    await getService("offline_read_cache").flush();
-    await goOffline();
+    await goOfflineOnceStored();
 }
 
 test("a menu running a server action reopens offline the window action it returned online", async () => {
@@ -152,8 +113,7 @@ test("server actions run on records are never replayed offline", async () => {
         action_id: 20,
         context: { active_id: 1, active_ids: [1], active_model: "lead" },
     });
-    await getService("offline_read_cache").flush();
-    await goOffline();
+    await goOfflineOnceStored();
     await expect(
         rpc("/web/action/run", {
             action_id: 20,

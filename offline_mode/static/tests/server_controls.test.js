@@ -1,4 +1,4 @@
-import { describe, expect, test } from "@odoo/hoot";
+import { expect, test } from "@odoo/hoot";
 import {
     hover,
     manuallyDispatchProgrammaticEvent as dispatch,
@@ -8,22 +8,13 @@ import {
 } from "@odoo/hoot-dom";
 import { animationFrame, runAllTimers } from "@odoo/hoot-mock";
 import { Component, xml } from "@odoo/owl";
-import {
-    contains,
-    defineModels,
-    mountWithCleanup,
-    webModels,
-} from "@web/../tests/web_test_helpers";
+import { contains, mountWithCleanup } from "@web/../tests/web_test_helpers";
 import { Dropdown } from "@web/core/dropdown/dropdown";
 import { DropdownItem } from "@web/core/dropdown/dropdown_item";
 import { FileUploader } from "@web/views/fields/file_handler";
-import { defineOfflineModeTestSetup, goBackOnline, goOffline } from "./offline_test_helpers";
+import { defineWebClientTestSetup, goBackOnline, goOffline } from "./offline_test_helpers";
 
-describe.current.tags("desktop");
-defineOfflineModeTestSetup();
-
-const { ResCompany, ResPartner, ResUsers } = webModels;
-defineModels([ResCompany, ResPartner, ResUsers]);
+defineWebClientTestSetup();
 
 /**
  * The chatter's controls as mail renders them (mail is not a dependency of this

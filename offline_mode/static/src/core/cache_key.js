@@ -122,6 +122,21 @@ function contextWithout(context, keys) {
     return Object.fromEntries(Object.entries(context).filter(([key]) => !keys.has(key)));
 }
 
+/** A copy of request parameters whose contexts, at the top and in kwargs, lack `keys`. */
+function paramsWithoutContextKeys(params, keys) {
+    const cleaned = { ...params };
+    if (cleaned.context) {
+        cleaned.context = contextWithout(cleaned.context, keys);
+    }
+    if (cleaned.kwargs?.context) {
+        cleaned.kwargs = {
+            ...cleaned.kwargs,
+            context: contextWithout(cleaned.kwargs.context, keys),
+        };
+    }
+    return cleaned;
+}
+
 /**
  * The request parameters as they must be sent, without the scope marker, and
  * the scope it carried. The given parameters are left untouched.
@@ -135,18 +150,7 @@ export function withoutScope(params) {
     if (!scope) {
         return { params, scope: null };
     }
-    const marker = new Set([SCOPE_CONTEXT_KEY]);
-    const cleaned = { ...params };
-    if (params.context) {
-        cleaned.context = contextWithout(params.context, marker);
-    }
-    if (params.kwargs?.context) {
-        cleaned.kwargs = {
-            ...params.kwargs,
-            context: contextWithout(params.kwargs.context, marker),
-        };
-    }
-    return { params: cleaned, scope };
+    return { params: paramsWithoutContextKeys(params, new Set([SCOPE_CONTEXT_KEY])), scope };
 }
 
 /**
@@ -241,18 +245,9 @@ export function isServableOffline(url, params) {
  * @returns {string}
  */
 export function readCacheKey(url, params) {
-    const normalized = { ...params };
+    const normalized = paramsWithoutContextKeys(params, VOLATILE_CONTEXT_KEYS);
     if (url === MESSAGES_ROUTE) {
         delete normalized.after;
-    }
-    if (normalized.context) {
-        normalized.context = contextWithout(normalized.context, VOLATILE_CONTEXT_KEYS);
-    }
-    if (normalized.kwargs?.context) {
-        normalized.kwargs = {
-            ...normalized.kwargs,
-            context: contextWithout(normalized.kwargs.context, VOLATILE_CONTEXT_KEYS),
-        };
     }
     return stableStringify([url, normalized]);
 }

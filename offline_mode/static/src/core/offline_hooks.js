@@ -78,3 +78,26 @@ export function useOfflinePreparation(controller) {
     onMounted(() => preparation.setCurrentView(view));
     onWillUnmount(() => preparation.forgetView(view));
 }
+
+/**
+ * The patch of list and kanban controllers: offline, a record whose form was
+ * never opened in this browser does not open; the view is the one "Prepare for
+ * offline" works on. A new object per patched class: `super` is bound to the
+ * object patched with.
+ */
+export function offlineControllerPatch() {
+    return {
+        setup() {
+            super.setup();
+            this.offline = useOfflineAvailability();
+            useOfflinePreparation(this);
+        },
+
+        async openRecord(record, ...args) {
+            if (this.offline.isRecordFormUnavailable(record)) {
+                return this.offline.notifyUnavailable();
+            }
+            return super.openRecord(record, ...args);
+        },
+    };
+}

@@ -64,16 +64,7 @@ function asRecord(value) {
 /** A related record with exactly the sub-fields asked, each in server shape. */
 function shapedRelatedRecord(record, subSpec, relation, fieldsOf) {
     const fields = (relation && fieldsOf(relation)) || {};
-    const shaped = { id: record.id };
-    for (const [name, spec] of Object.entries(subSpec)) {
-        if (name !== "id") {
-            shaped[name] =
-                name in record
-                    ? serverShapedValue(fields[name], record[name], spec, fieldsOf)
-                    : emptyServerValue(typeOf(fields[name], spec));
-        }
-    }
-    return shaped;
+    return serverShapedRecord(record.id, record, fields, subSpec, fieldsOf);
 }
 
 /** `{ id, model }` of a reference value: "model,id" or as web_read gives it with sub-fields. */

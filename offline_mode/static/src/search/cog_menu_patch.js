@@ -21,10 +21,8 @@ patch(ActionMenus.prototype, {
     },
 
     isItemUnavailableOffline(item) {
-        return (
-            this.offline.isOffline &&
-            Boolean(item.action || item.url || SERVER_STATIC_ITEMS.has(item.key))
-        );
+        const needsServer = Boolean(item.action || item.url || SERVER_STATIC_ITEMS.has(item.key));
+        return this.offline.isOffline && needsServer;
     },
 
     async onItemSelected(item) {

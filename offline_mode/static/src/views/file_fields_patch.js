@@ -10,13 +10,19 @@ import { Many2ManyBinaryField } from "@web/views/fields/many2many_binary/many2ma
  * Offline, files and images can still be opened (when they were loaded online,
  * see core/offline_files_service.js) but not uploaded nor deleted: the server
  * stores them. Trying says so instead of failing half-way.
+ *
+ * The patch of `method` that refuses it offline with `message()`. A new object
+ * per patched class: `super` is bound to the object patched with.
  */
-function refuseOffline(component, message) {
-    if (component.env.services.offline_connectivity?.status.isOnline !== false) {
-        return false;
-    }
-    component.env.services.notification.add(message, { type: "warning" });
-    return true;
+function refusedOffline(method, message) {
+    return {
+        [method]() {
+            if (this.env.services.offline_connectivity?.status.isOnline !== false) {
+                return super[method](...arguments);
+            }
+            this.env.services.notification.add(message(), { type: "warning" });
+        },
+    };
 }
 
 const uploadMessage = () =>
@@ -24,43 +30,9 @@ const uploadMessage = () =>
 const deleteMessage = () =>
     _t("Deleting files needs a connection to the server. Try again once you are back online.");
 
-patch(FileInput.prototype, {
-    async onTriggerClicked() {
-        if (!refuseOffline(this, uploadMessage())) {
-            return super.onTriggerClicked();
-        }
-    },
-});
-
-patch(FileUploader.prototype, {
-    async onSelectFileButtonClick(ev) {
-        if (!refuseOffline(this, uploadMessage())) {
-            return super.onSelectFileButtonClick(ev);
-        }
-    },
-});
-
-patch(BinaryField.prototype, {
-    update(file) {
-        // Uploads are refused before the file is chosen: what is left is clearing.
-        if (!refuseOffline(this, deleteMessage())) {
-            return super.update(file);
-        }
-    },
-});
-
-patch(ImageField.prototype, {
-    onFileRemove() {
-        if (!refuseOffline(this, deleteMessage())) {
-            return super.onFileRemove();
-        }
-    },
-});
-
-patch(Many2ManyBinaryField.prototype, {
-    async onFileRemove(deleteId) {
-        if (!refuseOffline(this, deleteMessage())) {
-            return super.onFileRemove(deleteId);
-        }
-    },
-});
+patch(FileInput.prototype, refusedOffline("onTriggerClicked", uploadMessage));
+patch(FileUploader.prototype, refusedOffline("onSelectFileButtonClick", uploadMessage));
+// Uploads are refused before the file is chosen: what is left is clearing.
+patch(BinaryField.prototype, refusedOffline("update", deleteMessage));
+patch(ImageField.prototype, refusedOffline("onFileRemove", deleteMessage));
+patch(Many2ManyBinaryField.prototype, refusedOffline("onFileRemove", deleteMessage));

@@ -3,8 +3,8 @@ import { KanbanController } from "@web/views/kanban/kanban_controller";
 import { KanbanRecord } from "@web/views/kanban/kanban_record";
 import {
     notAvailableOfflineText,
+    offlineControllerPatch,
     useOfflineAvailability,
-    useOfflinePreparation,
 } from "../core/offline_hooks";
 
 /** Offline, cards whose form was never opened in this browser are grayed out and do not open. */
@@ -36,17 +36,4 @@ patch(KanbanRecord.prototype, {
     },
 });
 
-patch(KanbanController.prototype, {
-    setup() {
-        super.setup();
-        this.offline = useOfflineAvailability();
-        useOfflinePreparation(this);
-    },
-
-    async openRecord(record, mode) {
-        if (this.offline.isRecordFormUnavailable(record)) {
-            return this.offline.notifyUnavailable();
-        }
-        return super.openRecord(record, mode);
-    },
-});
+patch(KanbanController.prototype, offlineControllerPatch());

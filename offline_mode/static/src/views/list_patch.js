@@ -3,8 +3,8 @@ import { ListController } from "@web/views/list/list_controller";
 import { ListRenderer } from "@web/views/list/list_renderer";
 import {
     notAvailableOfflineText,
+    offlineControllerPatch,
     useOfflineAvailability,
-    useOfflinePreparation,
 } from "../core/offline_hooks";
 
 /** Offline, rows whose form was never opened in this browser are grayed out and do not open. */
@@ -36,17 +36,4 @@ patch(ListRenderer.prototype, {
     },
 });
 
-patch(ListController.prototype, {
-    setup() {
-        super.setup();
-        this.offline = useOfflineAvailability();
-        useOfflinePreparation(this);
-    },
-
-    async openRecord(record, force) {
-        if (this.offline.isRecordFormUnavailable(record)) {
-            return this.offline.notifyUnavailable();
-        }
-        return super.openRecord(record, force);
-    },
-});
+patch(ListController.prototype, offlineControllerPatch());

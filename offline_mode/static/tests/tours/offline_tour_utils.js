@@ -25,19 +25,20 @@ async function serverAnswers() {
     }
 }
 
+/** A step that acts on the page as it is (its trigger, the body, is always there). */
+function pageStep(content, run) {
+    return { content, trigger: "body", run };
+}
+
 export function goOffline() {
     return [
-        {
-            content: "Cut the network (DevTools offline emulation, from the Python test)",
-            trigger: "body",
-            async run() {
-                console.log(`${MARKER} network offline`);
-                await waitUntil(() => !navigator.onLine, "navigator.onLine to turn false");
-                if (await serverAnswers()) {
-                    throw new Error("The network is cut but a request still reached the server");
-                }
-            },
-        },
+        pageStep("Cut the network (DevTools offline emulation, from the Python test)", async () => {
+            console.log(`${MARKER} network offline`);
+            await waitUntil(() => !navigator.onLine, "navigator.onLine to turn false");
+            if (await serverAnswers()) {
+                throw new Error("The network is cut but a request still reached the server");
+            }
+        }),
         {
             content: "Within 2 seconds the top bar says the client works offline",
             trigger: ".o_main_navbar .o_offline_mode_systray:contains(Working offline)",
@@ -48,15 +49,11 @@ export function goOffline() {
 
 export function goOnline() {
     return [
-        {
-            content: "Restore the network",
-            trigger: "body",
-            async run() {
-                console.log(`${MARKER} network online`);
-                await waitUntil(() => navigator.onLine, "navigator.onLine to turn true");
-                await waitUntil(serverAnswers, "the server to answer again");
-            },
-        },
+        pageStep("Restore the network", async () => {
+            console.log(`${MARKER} network online`);
+            await waitUntil(() => navigator.onLine, "navigator.onLine to turn true");
+            await waitUntil(serverAnswers, "the server to answer again");
+        }),
         {
             content: "The offline button disappears once the server answers again",
             trigger: ".o_main_navbar:not(:has(.o_offline_mode_systray))",
@@ -82,47 +79,33 @@ export function takeScreenshot(name, trigger) {
     };
 }
 
-function untilUnload() {
-    return new Promise((resolve) =>
+/** Starts a reload with `startReload` and resolves as the page unloads. */
+function unloadAfter(startReload) {
+    const unloading = new Promise((resolve) =>
         window.addEventListener("beforeunload", resolve, { once: true })
     );
+    startReload();
+    return unloading;
 }
 
 /** Reloads the page as F5 does: the cached data stays. */
 export function reload() {
-    return {
-        content: "Reload the page",
-        trigger: "body",
-        async run() {
-            const unloading = untilUnload();
-            window.location.reload();
-            await unloading;
-        },
-    };
+    return pageStep("Reload the page", () => unloadAfter(() => window.location.reload()));
 }
 
 /** Reloads the page bypassing the browser cache, as Ctrl+F5 / Cmd+Shift+R do. */
 export function hardReload() {
-    return {
-        content: "Hard refresh (DevTools Page.reload with ignoreCache, from the Python test)",
-        trigger: "body",
-        async run() {
-            const unloading = untilUnload();
-            console.log(`${MARKER} hard reload`);
-            await unloading;
-        },
-    };
+    return pageStep(
+        "Hard refresh (DevTools Page.reload with ignoreCache, from the Python test)",
+        () => unloadAfter(() => console.log(`${MARKER} hard reload`))
+    );
 }
 
 /** Waits until the answers received so far are written to IndexedDB. */
 export function waitForCacheWrites() {
-    return {
-        content: "The read cache has written what was read",
-        trigger: "body",
-        async run() {
-            await odoo.__WOWL_DEBUG__.root.env.services.offline_read_cache.flush();
-        },
-    };
+    return pageStep("The read cache has written what was read", () =>
+        odoo.__WOWL_DEBUG__.root.env.services.offline_read_cache.flush()
+    );
 }
 
 /** Opens the form of the customer `name` from the kanban of customers. */

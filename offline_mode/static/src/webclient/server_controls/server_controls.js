@@ -63,6 +63,19 @@ const GRAYED = "o_offline_unavailable";
 const MARK = "offlineModeServerControl";
 const MARKED = "[data-offline-mode-server-control]";
 
+/**
+ * The events refused offline, each with whether it needs the server: a click on
+ * a control grayed out here, Ctrl+Enter in the chatter's composer (it posts), a
+ * file dropped or pasted where it is uploaded at once.
+ */
+const NEEDS_SERVER = {
+    click: (ev) => ev.target.closest?.(MARKED),
+    keydown: (ev) =>
+        ev.key === "Enter" && ev.ctrlKey && ev.target.closest?.(CHATTER_COMPOSER_INPUT),
+    drop: (ev) => ev.target.closest?.(FILE_DROPZONES),
+    paste: (ev) => ev.clipboardData?.files.length && ev.target.closest?.(CHATTER_COMPOSER_INPUT),
+};
+
 /** The control an element matched belongs to (the Unfollow button's class is on its label). */
 function controlOf(element) {
     return element.closest("button, a") ?? element;
@@ -144,11 +157,14 @@ export class ServerControls extends Component {
         );
 
         // Captured on the way down: offline, the control's own handler never runs.
-        const capture = { capture: true };
-        useExternalListener(document, "click", this.onClick, capture);
-        useExternalListener(document, "keydown", this.onKeydown, capture);
-        useExternalListener(document, "drop", this.onDrop, capture);
-        useExternalListener(document, "paste", this.onPaste, capture);
+        for (const [type, needsServer] of Object.entries(NEEDS_SERVER)) {
+            const refuseOffline = (ev) => {
+                if (this.isOffline && needsServer(ev)) {
+                    this.refuse(ev);
+                }
+            };
+            useExternalListener(document, type, refuseOffline, { capture: true });
+        }
     }
 
     get isOffline() {
@@ -159,40 +175,6 @@ export class ServerControls extends Component {
         ev.preventDefault();
         ev.stopImmediatePropagation();
         this.notification.add(needsServerText(), { type: "warning" });
-    }
-
-    onClick(ev) {
-        if (this.isOffline && ev.target.closest?.(MARKED)) {
-            this.refuse(ev);
-        }
-    }
-
-    /** Ctrl+Enter posts from the chatter's composer. */
-    onKeydown(ev) {
-        if (
-            this.isOffline &&
-            ev.key === "Enter" &&
-            ev.ctrlKey &&
-            ev.target.closest?.(CHATTER_COMPOSER_INPUT)
-        ) {
-            this.refuse(ev);
-        }
-    }
-
-    onDrop(ev) {
-        if (this.isOffline && ev.target.closest?.(FILE_DROPZONES)) {
-            this.refuse(ev);
-        }
-    }
-
-    onPaste(ev) {
-        if (
-            this.isOffline &&
-            ev.clipboardData?.files.length &&
-            ev.target.closest?.(CHATTER_COMPOSER_INPUT)
-        ) {
-            this.refuse(ev);
-        }
     }
 }
 
