@@ -95,6 +95,10 @@ window.offlineCrawl ??= (() => {
             shown.record = formController()?.model.root.resId || false;
             return shown;
         }
+        if (root.querySelector(".o_view_sample_data")) {
+            shown.sample = true; // made-up records, different at each load
+            return shown;
+        }
         shown.rows = count(".o_data_row");
         shown.groups = count(".o_group_header, .o_kanban_group");
         shown.cards = count(".o_kanban_record:not(.o_kanban_ghost)");
@@ -180,10 +184,27 @@ window.offlineCrawl ??= (() => {
         return waitForView((view) => view === type);
     }
 
+    /** Whether the records of the list or kanban shown open through a method of the server. */
+    function opensThroughServer() {
+        const stack = [odoo.__WOWL_DEBUG__.root.__owl__];
+        while (stack.length) {
+            const node = stack.pop();
+            const component = node.component;
+            if (["list", "kanban"].includes(component?.env?.config?.viewType) && component.archInfo && isShown(node)) {
+                return component.archInfo.openAction?.type === "object";
+            }
+            stack.push(...Object.values(node.children));
+        }
+        return false;
+    }
+
     async function openFirstRecord() {
         const root = main();
         if (root.querySelector(".o_view_sample_data, .o_view_nocontent")) {
             return false; // the rows of an empty view's sample, not records
+        }
+        if (opensThroughServer()) {
+            return false; // a server call, refused offline as buttons are (Sales' reporting)
         }
         const target = root.querySelector(".o_list_view .o_data_row .o_data_cell:not(.o_list_record_selector)")
             || root.querySelector(".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)");

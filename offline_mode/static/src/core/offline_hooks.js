@@ -81,7 +81,7 @@ export function useOfflinePreparation(controller) {
 
 /**
  * The patch of list and kanban controllers: offline, a record whose form was
- * never opened in this browser does not open; the view is the one "Prepare for
+ * never opened in this browser does not open (nor one opened through a method); the view is the one "Prepare for
  * offline" works on. A new object per patched class: `super` is bound to the
  * object patched with.
  */
@@ -94,7 +94,9 @@ export function offlineControllerPatch() {
         },
 
         async openRecord(record, ...args) {
-            if (this.offline.isRecordFormUnavailable(record)) {
+            // Records opened through a method are refused as a button is (action_service_patch.js).
+            const opensForm = !this.props.archInfo.openAction;
+            if (opensForm && this.offline.isRecordFormUnavailable(record)) {
                 return this.offline.notifyUnavailable();
             }
             return super.openRecord(record, ...args);

@@ -1,11 +1,14 @@
 import { reactive } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
+import { debounce } from "@web/core/utils/timing";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { session } from "@web/session";
 
 /** How long after the web client is ready its files are listed: fonts and images load last. */
 const KEEP_DELAY_MS = 1000;
+/** Static files of a module, as the worker keeps them (isShellFile there). */
+const STATIC_FILE_PATH = /^\/[\w.-]+\/static\//;
 /** Where the worker lists the shell's entries and their sizes (OFFLINE_SHELL_INDEX_KEY there). */
 const SHELL_INDEX_KEY = "/offline_mode/shell/index";
 
@@ -46,12 +49,36 @@ export const offlineShellService = {
             );
         }
 
+        const isOwnOrigin = (url) => new URL(url).origin === browser.location.origin;
+
         function keepWhatWasLoaded() {
             const keep = performance
                 .getEntriesByType("resource")
                 .map((entry) => entry.name)
-                .filter((url) => new URL(url).origin === browser.location.origin);
+                .filter(isOwnOrigin);
             tellWorker({ user: `${session.db}:${user.userId}`, keep });
+            keepStaticFilesLoadedLater();
+        }
+
+        /**
+         * Static files some views load when shown (a country's flag, a module's
+         * icon) are kept too, as they are loaded: they are the same for every
+         * record and never carry data.
+         */
+        function keepStaticFilesLoadedLater() {
+            const loaded = new Set();
+            const keepLoaded = debounce(() => {
+                tellWorker({ user: `${session.db}:${user.userId}`, keep: [...loaded] });
+                loaded.clear();
+            }, KEEP_DELAY_MS);
+            new PerformanceObserver((entries) => {
+                for (const { name } of entries.getEntries()) {
+                    if (isOwnOrigin(name) && STATIC_FILE_PATH.test(new URL(name).pathname)) {
+                        loaded.add(name);
+                        keepLoaded();
+                    }
+                }
+            }).observe({ type: "resource" });
         }
 
         async function rememberShellBytes() {

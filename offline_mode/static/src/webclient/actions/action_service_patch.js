@@ -11,8 +11,9 @@ const SERVER_ACTION_TYPES = new Set([
 
 /**
  * Offline, reports, server actions and URL actions given as descriptions (print
- * menu, buttons) are refused with a warning instead of failing half-way. Those
- * given by id fail earlier: the read cache never stores them.
+ * menu, buttons), and buttons calling a method, are refused with a warning
+ * instead of failing half-way. Actions given by id fail earlier: the read cache
+ * never stores them.
  */
 patch(actionService, {
     start(env) {
@@ -25,6 +26,17 @@ patch(actionService, {
                 return Promise.resolve();
             }
             return doAction(actionRequest, options);
+        };
+        // Buttons calling a method are grayed out offline; a list whose rows open
+        // through a method (Sales' reporting lists) is refused here.
+        const doActionButton = actionManager.doActionButton;
+        actionManager.doActionButton = (params, options) => {
+            const isOffline = env.services.offline_connectivity?.status.isOnline === false;
+            if (isOffline && params.type === "object") {
+                env.services.notification.add(needsServerText(), { type: "warning" });
+                return Promise.resolve();
+            }
+            return doActionButton(params, options);
         };
         return actionManager;
     },
