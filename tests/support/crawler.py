@@ -372,6 +372,15 @@ window.offlineCrawl ??= (() => {
         return value?.currentIds ? [...value.currentIds] : [];
     }
 
+    /** The domain of a relational field of the form's record, evaluated as its widget does. */
+    function fieldDomain(name) {
+        const record = formController()?.model.root;
+        const { getFieldDomain } = odoo.loader.modules.get("@web/model/relational_model/utils");
+        const { evaluateExpr } = odoo.loader.modules.get("@web/core/py_js/py");
+        const inView = record.activeFields[name]?.domain;
+        return getFieldDomain(record, name, inView && (() => evaluateExpr(inView, record.evalContext)));
+    }
+
     function fieldType(name) {
         return formController()?.model.root.fields[name]?.type;
     }
@@ -436,7 +445,7 @@ window.offlineCrawl ??= (() => {
     return {
         switchView, menuId, currentModel, listRecordIds, listRowTexts, selectRow, setText, focusHtml, settle, content, appMenus, openMenu, viewSwitchers, openFirstRecord, notebookPages, openPage,
         shownErrors, closeDialogs, backToFirstBreadcrumb, editableFields, editSimple, relationalChoices,
-        pickChoice, relationIds, fieldType, currentTags, isDirty, recordOf, fieldValue: (name) => fieldValue(widgetOf(name)),
+        pickChoice, relationIds, fieldDomain, fieldType, currentTags, isDirty, recordOf, fieldValue: (name) => fieldValue(widgetOf(name)),
         outboxChanges: () => services().offline_outbox.state.changes.map((change) => change.uuid),
     };
 })();
@@ -749,7 +758,8 @@ class Crawler:
             choices = [label for label in self.page(f"relationalChoices({json.dumps(name)})")
                        if label != current and label not in tags]
         if not choices:
-            if relation and self.database.call_kw(relation, "search_count", [[]]) > len(ids_before):
+            domain = self.page(f"fieldDomain({json.dumps(name)})")
+            if relation and self.database.call_kw(relation, "search_count", [domain]) > len(ids_before):
                 self.errors.append((self.where, f"{widget} '{name}' offers no choice offline"))
             self.tab.send("Input.dispatchKeyEvent", type="keyDown", key="Escape", code="Escape",
                           windowsVirtualKeyCode=27)

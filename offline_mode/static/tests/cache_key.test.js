@@ -213,6 +213,21 @@ test("what the chatter and the messaging menu read is kept, and fails offline wi
     ).toBe(true);
 });
 
+test("the html editor's calls to edit together with others fail offline without telling the user", () => {
+    // Sent when an html field gets the focus: offline, typing in a note is not the user asking the server.
+    expect(isBackgroundRequest("/html_editor/bus_broadcast", {})).toBe(true);
+    expect(isBackgroundRequest("/html_editor/get_ice_servers", {})).toBe(true);
+    expect(isReadRequest("/html_editor/bus_broadcast", {})).toBe(false);
+});
+
+test("a widget's get_… read fails offline without telling the user, when it was not stored", () => {
+    // CRM asks, after each save that set a stage, whether to show a rainbow man.
+    const rainbowman = "/web/dataset/call_kw/crm.lead/get_rainbowman_message";
+    expect(isReadRequest(rainbowman, { method: "get_rainbowman_message" })).toBe(true);
+    expect(isBackgroundRequest(rainbowman, {})).toBe(true);
+    expect(isBackgroundRequest("/web/dataset/call_kw/crm.lead/action_set_won", {})).toBe(false);
+});
+
 test("a record's messages read again after the last one use the key of the first read, which alone is stored", () => {
     const messages = { thread_id: 7, thread_model: "res.partner", limit: 30 };
     expect(readCacheKey("/mail/thread/messages", { ...messages, after: 41 })).toBe(

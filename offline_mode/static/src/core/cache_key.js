@@ -18,6 +18,12 @@ const MAIL_READ_ROUTES = new Set([
     "/mail/thread/messages",
 ]);
 
+/** What the html editor sends on its own to edit together with other users: offline, nobody to meet. */
+const EDITOR_COLLABORATION_ROUTES = new Set([
+    "/html_editor/bus_broadcast",
+    "/html_editor/get_ice_servers",
+]);
+
 /** Routes whose answer only depends on their parameters and the user. */
 const READ_ROUTES = new Set([
     "/web/action/load",
@@ -201,15 +207,22 @@ export function isMenuServerActionRun(url, params) {
 }
 
 /**
- * Whether a request is made by the client on its own (the chatter, the
- * messaging menu, "silent" calls such as company autocompletion) rather than
- * for something the user clicked: offline, its failure is not told to the user.
+ * Whether a request is made by the client on its own rather than for something
+ * the user clicked: the chatter, the messaging menu, the html editor's
+ * collaboration, "silent" calls such as company autocompletion, and `get_…`
+ * reads of widgets and views (CRM's check for a rainbow man after a save).
+ * Offline, its failure is not told to the user.
  *
  * @param {string} url
  * @param {{ silent?: boolean }} [settings] the rpc settings
  */
 export function isBackgroundRequest(url, settings) {
-    return Boolean(settings?.silent) || MAIL_READ_ROUTES.has(url);
+    return (
+        Boolean(settings?.silent) ||
+        MAIL_READ_ROUTES.has(url) ||
+        EDITOR_COLLABORATION_ROUTES.has(url) ||
+        Boolean(parseCallKw(url)?.method.startsWith("get_"))
+    );
 }
 
 /**

@@ -110,8 +110,8 @@ const TRUE_LEAF = [1, "=", 1];
 
 /**
  * Whether a record created offline matches a search domain. A term on a field
- * the creation does not hold (a related path, a field the form did not show)
- * cannot be checked in the browser: it is taken as met, so that what the user
+ * the creation does not hold (a related path, a field the form did not show or
+ * showed empty, left to the server) cannot be checked in the browser: it is taken as met, so that what the user
  * created stays in sight. The group of a grouped view then decides: its
  * search carries `default_<grouped field>` in its context (see the web
  * client's relational model), and the record is only in the group of its value.
@@ -119,10 +119,11 @@ const TRUE_LEAF = [1, "=", 1];
 function matchesDomain(creation, domain, context, fieldsOf) {
     const fields = fieldsOfChange(creation, fieldsOf);
     const values = { id: creation.resId, active: true };
-    for (const [name, value] of Object.entries({
-        ...creation.displayOnly,
-        ...creation.values,
-    })) {
+    // Shown empty and not sent: the server computes them (a quotation's salesperson).
+    const displayed = Object.entries(creation.displayOnly || {}).filter(
+        ([, value]) => value !== false && !(Array.isArray(value) && !value.length)
+    );
+    for (const [name, value] of [...displayed, ...Object.entries(creation.values)]) {
         // As plain read() gives them: relations as ids.
         values[name] = serverShapedValue(fields[name], value, {});
     }

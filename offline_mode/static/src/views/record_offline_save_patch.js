@@ -53,7 +53,14 @@ function describeSave(record) {
     const editable = (name) => EDITABLE_TYPES.has(record.fields[name].type);
     // Read-only on the server (computed, kept by the form with force_save): its
     // value comes from the server's computation, which the sync lets it make.
-    const names = Object.keys(sent).filter((name) => !record.fields[name].readonly);
+    // Left empty on a new record: the server computes it from what was set (a
+    // quotation's invoice address from its customer), as the onchange it could
+    // not run offline would have.
+    const isEmptyDefault = (name) =>
+        isNew && sent[name] === false && isUntouchedDefault(record, name, sent[name]);
+    const names = Object.keys(sent).filter(
+        (name) => !record.fields[name].readonly && !isEmptyDefault(name)
+    );
     // A new record carries a value for every field: those of other types the
     // user did not touch are left out, and the server gives them the same defaults.
     const unsupported = names.filter(
