@@ -32,3 +32,25 @@ test("offline, a row that opens through a method says it needs the server", asyn
     await waitFor(".o_notification:contains(This needs a connection to the server)");
     expect.verifySteps([]);
 });
+
+test("online, the row opens what its method returns", async () => {
+    // Project's rows open their tasks this way, with embedded actions.
+    onRpc("order.line.report", "action_open_order", () => {
+        expect.step("method called");
+        return {
+            type: "ir.actions.act_window",
+            res_model: "order.line.report",
+            views: [[false, "list"]],
+            embedded_action_ids: [],
+            name: "Opened by its method",
+        };
+    });
+    await openInWebClient({
+        type: "ir.actions.act_window",
+        res_model: "order.line.report",
+        views: [[false, "list"]],
+    });
+    await contains(".o_data_row .o_data_cell").click();
+    await waitFor(".o_breadcrumb:contains(Opened by its method)");
+    expect.verifySteps(["method called"]);
+});

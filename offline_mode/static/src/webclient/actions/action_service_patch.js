@@ -25,7 +25,7 @@ patch(actionService, {
                 env.services.notification.add(needsServerText(), { type: "warning" });
                 return Promise.resolve();
             }
-            return doAction(actionRequest, options);
+            return doAction.call(actionManager, actionRequest, options);
         };
         // Buttons calling a method are grayed out offline; a list whose rows open
         // through a method (Sales' reporting lists) is refused here.
@@ -36,7 +36,8 @@ patch(actionService, {
                 env.services.notification.add(needsServerText(), { type: "warning" });
                 return Promise.resolve();
             }
-            return doActionButton(params, options);
+            // Odoo's own reads `this.currentController` (embedded actions).
+            return doActionButton.call(actionManager, params, options);
         };
         return actionManager;
     },
