@@ -30,7 +30,7 @@ export function useOfflineAvailability() {
     const availability = useState(readCache.availability);
     const offline = {
         get isOffline() {
-            return !status.isOnline;
+            return status.isOffline;
         },
         /** @param {string} tag */
         isAvailable(tag) {

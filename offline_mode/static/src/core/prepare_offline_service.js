@@ -108,7 +108,7 @@ export const offlinePrepareService = {
             get canPrepare() {
                 return (
                     services.offline_config.enabled &&
-                    connectivity.status.isOnline &&
+                    !connectivity.status.isOffline &&
                     Boolean(currentView) &&
                     !state.isRunning
                 );

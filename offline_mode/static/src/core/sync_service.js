@@ -148,7 +148,7 @@ export const offlineSyncService = {
             let batchSize = config.max_batch;
             state.done = 0;
             state.total = outbox.state.pendingCount;
-            while (connectivity.status.isOnline) {
+            while (!connectivity.status.isOffline) {
                 const batch = await outbox.takeBatch(batchSize);
                 if (!batch.length) {
                     return;
@@ -202,13 +202,13 @@ export const offlineSyncService = {
 
         async function drain() {
             await outbox.ready;
-            if (!connectivity.status.isOnline || !hasChangesToSend()) {
+            if (connectivity.status.isOffline || !hasChangesToSend()) {
                 return;
             }
             browser.clearTimeout(retryTimer);
             state.retryAt = null;
             await withSyncLock(lockName, async () => {
-                if (!connectivity.status.isOnline) {
+                if (connectivity.status.isOffline) {
                     return;
                 }
                 state.isSyncing = true;
@@ -279,7 +279,7 @@ export const offlineSyncService = {
             /** Tries at once: probes the server if offline, then sends what is queued. */
             async syncNow() {
                 attempt = 0;
-                if (!connectivity.status.isOnline && !(await connectivity.probeNow())) {
+                if (connectivity.status.isOffline && !(await connectivity.probeNow())) {
                     return;
                 }
                 await drainSoon();
@@ -315,7 +315,7 @@ export function useSyncStatus() {
         },
         /** "offline", "syncing", "issues" or "synced" (nothing to show) */
         get phase() {
-            if (!connectivity.isOnline) {
+            if (connectivity.isOffline) {
                 return "offline";
             }
             if (this.pendingCount && !sync.lastError) {

@@ -20,7 +20,7 @@ export function useNewRecordOffline(controller) {
     const notification = useService("notification");
     const newRecord = {
         get isUnavailable() {
-            return !status.isOnline && !outbox.modelsWithDefaults.has(controller.props.resModel);
+            return status.isOffline && !outbox.modelsWithDefaults.has(controller.props.resModel);
         },
         get hint() {
             return newRecord.isUnavailable

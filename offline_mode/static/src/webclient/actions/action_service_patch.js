@@ -20,7 +20,7 @@ patch(actionService, {
         const actionManager = super.start(...arguments);
         const doAction = actionManager.doAction;
         actionManager.doAction = (actionRequest, options) => {
-            const isOffline = env.services.offline_connectivity?.status.isOnline === false;
+            const isOffline = env.services.offline_connectivity?.status.isOffline;
             if (isOffline && SERVER_ACTION_TYPES.has(actionRequest?.type)) {
                 env.services.notification.add(needsServerText(), { type: "warning" });
                 return Promise.resolve();
@@ -31,7 +31,7 @@ patch(actionService, {
         // through a method (Sales' reporting lists) is refused here.
         const doActionButton = actionManager.doActionButton;
         actionManager.doActionButton = (params, options) => {
-            const isOffline = env.services.offline_connectivity?.status.isOnline === false;
+            const isOffline = env.services.offline_connectivity?.status.isOffline;
             if (isOffline && params.type === "object") {
                 env.services.notification.add(needsServerText(), { type: "warning" });
                 return Promise.resolve();
