@@ -36,6 +36,7 @@ import { _t } from "@web/core/l10n/translation";
 import { ConnectionLostError, rpc, RPCError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
+import { Mutex } from "@web/core/utils/concurrency";
 import { useService } from "@web/core/utils/hooks";
 import { session } from "@web/session";
 import { MissingCreationError, newUuid, toSyncPayload } from "./offline_change";
@@ -105,8 +106,9 @@ export const offlineSyncService = {
         }
         const lockName = syncLockName();
         const channel = tabsChannel(lockName);
-        let running = null;
-        let followUp = null;
+        const drains = new Mutex();
+        /** the drain waiting for the running one, shared by whoever asks meanwhile */
+        let waitingDrain = null;
         let attempt = 0;
         let retryTimer = null;
 
@@ -239,17 +241,11 @@ export const offlineSyncService = {
          * started or scheduled is over.
          */
         function drainSoon() {
-            if (!running) {
-                running = drain().finally(() => (running = null));
-                return running;
-            }
-            followUp ||= running
-                .catch(() => {})
-                .then(() => {
-                    followUp = null;
-                    return drainSoon();
-                });
-            return followUp;
+            waitingDrain ||= drains.exec(() => {
+                waitingDrain = null;
+                return drain();
+            });
+            return waitingDrain;
         }
 
         channel.listen((message) => {

@@ -10,6 +10,8 @@ import { markRaw, reactive } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
+import { Mutex } from "@web/core/utils/concurrency";
+import { debounce } from "@web/core/utils/timing";
 import { session } from "@web/session";
 import { formTag } from "../cache_key";
 import { tabsChannel } from "../tabs_channel";
@@ -57,7 +59,7 @@ export const offlineOutboxService = {
         /** form tags this tab asked the read cache to keep (see cache_key.js); "model,resId" → tag to look at */
         const pinnedTags = new Set();
         const recordsToCheck = new Map();
-        let pinTimer = null;
+        const updatePinsSoon = debounce(updatePins, PIN_DELAY_MS);
 
         function setChanges(changes) {
             state.changes = markRaw(changes);
@@ -179,8 +181,7 @@ export const offlineOutboxService = {
                     recordsToCheck.set(`${model},${resId}`, formTag(model, resId));
                 }
             }
-            browser.clearTimeout(pinTimer);
-            pinTimer = browser.setTimeout(updatePins, PIN_DELAY_MS);
+            updatePinsSoon();
         }
 
         /**
@@ -214,23 +215,19 @@ export const offlineOutboxService = {
             }
         }
 
-        // Another tab changed the outbox: read it again (once for a burst of changes).
-        let isRefreshing = false;
-        let refreshAgain = false;
-        channel.listen(async (message) => {
-            if (message.type !== "changed") {
+        // Another tab changed the outbox: read it again, once for a burst of
+        // changes (while a reading runs, one more at most waits for it).
+        const refreshes = new Mutex();
+        let isRefreshWaiting = false;
+        channel.listen((message) => {
+            if (message.type !== "changed" || isRefreshWaiting) {
                 return;
             }
-            if (isRefreshing) {
-                refreshAgain = true;
-                return;
-            }
-            isRefreshing = true;
-            do {
-                refreshAgain = false;
-                await refresh();
-            } while (refreshAgain);
-            isRefreshing = false;
+            isRefreshWaiting = true;
+            refreshes.exec(() => {
+                isRefreshWaiting = false;
+                return refresh();
+            });
         });
 
         const ready = refresh()
