@@ -17,8 +17,8 @@
  * Nothing lost, nothing twice:
  * - one tab syncs at a time: a Web Lock ("offline_mode_sync:<db>:<uid>") is
  *   held while sending; the other tabs wait for it to be free and look again
- *   (so a tab closed mid-sync is taken over), and follow through a
- *   BroadcastChannel of the same name. Without Web Locks (plain http outside
+ *   (so a tab closed mid-sync is taken over), and follow through the tabs
+ *   channel (tabs_channel.js). Without Web Locks (plain http outside
  *   localhost) each tab may send: the server answers a uuid it has seen with a
  *   replay, so nothing is applied twice, only sent twice;
  * - a crash or a closed tab mid-sync leaves the batch in the outbox, marked
@@ -40,7 +40,6 @@ import { Mutex } from "@web/core/utils/concurrency";
 import { useService } from "@web/core/utils/hooks";
 import { session } from "@web/session";
 import { MissingCreationError, newUuid, toSyncPayload } from "./offline_change";
-import { tabsChannel } from "./tabs_channel";
 
 export const SYNC_URL = "/offline_mode/sync";
 /** Waits between failed attempts; the last one repeats. */
@@ -83,11 +82,14 @@ function withSyncLock(name, work) {
 }
 
 export const offlineSyncService = {
-    dependencies: ["offline_config", "offline_connectivity", "offline_outbox"],
-    start(
-        env,
-        { offline_config: config, offline_connectivity: connectivity, offline_outbox: outbox }
-    ) {
+    dependencies: ["offline_config", "offline_connectivity", "offline_outbox", "offline_tabs"],
+    start(env, services) {
+        const {
+            offline_config: config,
+            offline_connectivity: connectivity,
+            offline_outbox: outbox,
+            offline_tabs: tabs,
+        } = services;
         const state = reactive({
             /** this tab or another one is sending changes */
             isSyncing: false,
@@ -105,7 +107,6 @@ export const offlineSyncService = {
             return { state };
         }
         const lockName = syncLockName();
-        const channel = tabsChannel(lockName);
         const drains = new Mutex();
         /** the drain waiting for the running one, shared by whoever asks meanwhile */
         let waitingDrain = null;
@@ -158,7 +159,7 @@ export const offlineSyncService = {
                 const uuids = batch.map((change) => change.uuid);
                 state.inFlight = uuids;
                 state.total = Math.max(state.total, state.done + outbox.state.pendingCount);
-                channel.post({ type: "sending", uuids, done: state.done, total: state.total });
+                tabs.post({ type: "sending", uuids, done: state.done, total: state.total });
                 const { payloads, refused } = payloadsOf(batch);
                 let results = refused;
                 if (payloads.length) {
@@ -192,7 +193,7 @@ export const offlineSyncService = {
                     records: applied.map(({ model, resId }) => ({ model, resId })),
                     resolvedIds,
                 };
-                channel.post({ type: "synced", ...synced });
+                tabs.post({ type: "synced", ...synced });
                 env.bus.trigger("OFFLINE_MODE:SYNCED", synced);
                 const answered = new Set(results.map((result) => result.uuid));
                 if (!uuids.every((uuid) => answered.has(uuid))) {
@@ -230,7 +231,7 @@ export const offlineSyncService = {
                 } finally {
                     state.isSyncing = false;
                     state.inFlight = [];
-                    channel.post({ type: "idle" });
+                    tabs.post({ type: "idle" });
                 }
             });
         }
@@ -248,18 +249,19 @@ export const offlineSyncService = {
             return waitingDrain;
         }
 
-        channel.listen((message) => {
-            if (message.type === "sending") {
-                state.isSyncing = true;
-                state.inFlight = message.uuids;
-                state.done = message.done;
-                state.total = message.total;
-            } else if (message.type === "idle") {
-                state.isSyncing = false;
-                state.inFlight = [];
-            } else if (message.type === "synced") {
-                outbox.refresh().then(() => env.bus.trigger("OFFLINE_MODE:SYNCED", message));
-            }
+        // What the tab that syncs tells the others.
+        tabs.on("sending", (message) => {
+            state.isSyncing = true;
+            state.inFlight = message.uuids;
+            state.done = message.done;
+            state.total = message.total;
+        });
+        tabs.on("idle", () => {
+            state.isSyncing = false;
+            state.inFlight = [];
+        });
+        tabs.on("synced", (message) => {
+            outbox.refresh().then(() => env.bus.trigger("OFFLINE_MODE:SYNCED", message));
         });
         env.bus.addEventListener("OFFLINE_MODE:CONNECTIVITY_CHANGED", ({ detail }) => {
             if (detail.isOnline) {

@@ -2,7 +2,7 @@
  * The outbox service: the outbox of the current user (outbox_store.js) with a
  * reactive copy of its content for the views, the pins of the cached forms of
  * changed records, the guard against leaving with unsynced changes, and the
- * channel that tells the other tabs (see outbox_store.js for what each path
+ * message that tells the other tabs (see outbox_store.js for what each path
  * guarantees).
  */
 
@@ -14,7 +14,6 @@ import { Mutex } from "@web/core/utils/concurrency";
 import { debounce } from "@web/core/utils/timing";
 import { session } from "@web/session";
 import { formTag } from "../cache_key";
-import { tabsChannel } from "../tabs_channel";
 import { CREATE, isLocalId, newUuid, PENDING, utcNow } from "../offline_change";
 import { withResolvedIds } from "./merge_planning";
 import { OutboxLockedError } from "./outbox_errors";
@@ -29,8 +28,16 @@ const PIN_DELAY_MS = 1000;
  * interface (`changes`, in queue order).
  */
 export const offlineOutboxService = {
-    dependencies: ["offline_config", "offline_key", "offline_read_cache"],
-    start(env, { offline_config: config, offline_key: keys, offline_read_cache: readCache }) {
+    dependencies: ["offline_config", "offline_key", "offline_read_cache", "offline_tabs"],
+    start(
+        env,
+        {
+            offline_config: config,
+            offline_key: keys,
+            offline_read_cache: readCache,
+            offline_tabs: tabs,
+        }
+    ) {
         const state = reactive({
             /**
              * The queue, in order; replaced as a whole on each change, its
@@ -52,7 +59,6 @@ export const offlineOutboxService = {
         }
         const name = outboxDatabaseName(session.db, user.userId);
         const store = new OutboxStore(name, keys.ready);
-        const channel = tabsChannel(name);
         /** "model,resId" → its changes in order, and local id → creation: lookups for every view */
         let changesByRecord = new Map();
         let creations = new Map();
@@ -175,7 +181,7 @@ export const offlineOutboxService = {
                 return;
             }
             const touched = remove.length || !appendOrReplace(put) ? rebuild(put, remove) : put;
-            channel.post({ type: "changed" });
+            tabs.post({ type: "changed" });
             for (const { model, resId } of touched) {
                 if (!isLocalId(resId)) {
                     recordsToCheck.set(`${model},${resId}`, formTag(model, resId));
@@ -219,8 +225,8 @@ export const offlineOutboxService = {
         // changes (while a reading runs, one more at most waits for it).
         const refreshes = new Mutex();
         let isRefreshWaiting = false;
-        channel.listen((message) => {
-            if (message.type !== "changed" || isRefreshWaiting) {
+        tabs.on("changed", () => {
+            if (isRefreshWaiting) {
                 return;
             }
             isRefreshWaiting = true;
@@ -330,7 +336,7 @@ export const offlineOutboxService = {
                 if (!state.modelsWithDefaults.has(model)) {
                     await store.addModelWithDefaults(model);
                     state.modelsWithDefaults.add(model);
-                    channel.post({ type: "changed" });
+                    tabs.post({ type: "changed" });
                 }
             },
 
