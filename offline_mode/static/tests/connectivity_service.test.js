@@ -13,10 +13,10 @@ test("a request failing for lack of connection puts the client offline once a pr
     onRpc("/some/route", () => true);
     await makeMockEnv();
     const { status } = getService("offline_connectivity");
-    expect(status.isOnline).toBe(true);
+    expect(status.isOffline).toBe(false);
     cutNetwork();
     await expect(rpc("/some/route")).rejects.toThrow(ConnectionLostError);
-    expect(status.isOnline).toBe(false);
+    expect(status.isOffline).toBe(true);
     expect(status.offlineSince).toBeInstanceOf(Date);
 });
 

@@ -13,6 +13,7 @@ import {
     openInWebClient,
     waitFor,
     waitUntil,
+    windowAction,
 } from "./offline_test_helpers";
 
 class Lead extends models.Model {
@@ -68,28 +69,8 @@ class Lead extends models.Model {
 defineWebClientTestSetup(Lead);
 
 defineActions([
-    {
-        id: 1,
-        name: "Pipeline",
-        res_model: "lead",
-        type: "ir.actions.act_window",
-        views: [
-            [false, "list"],
-            [false, "kanban"],
-            [false, "form"],
-        ],
-    },
-    {
-        id: 2,
-        name: "Pipeline (full form)",
-        res_model: "lead",
-        type: "ir.actions.act_window",
-        views: [
-            [false, "list"],
-            [false, "kanban"],
-            [2, "form"],
-        ],
-    },
+    windowAction(1, "Pipeline", "lead", ["list", "kanban", "form"]),
+    windowAction(2, "Pipeline (full form)", "lead", ["list", "kanban", [2, "form"]]),
 ]);
 
 /** Online: the list, the kanban and a new lead's form (its defaults) are opened; then the network is cut. */

@@ -1,5 +1,4 @@
 import { after } from "@odoo/hoot";
-import { reactive } from "@odoo/owl";
 import {
     contains,
     getService,
@@ -8,6 +7,7 @@ import {
     patchWithCleanup,
 } from "@web/../tests/web_test_helpers";
 import { session } from "@web/session";
+import { connectivityStatus } from "@offline_mode/core/connectivity_service";
 import { CREATE, newUuid, PENDING, WRITE } from "@offline_mode/core/offline_change";
 import { serveTestKey } from "./offline_key_test_helpers";
 import { deleteDatabases, waitFor } from "./offline_test_helpers";
@@ -34,11 +34,7 @@ export function setupOfflineMode({ maxBatch = 500, online = false } = {}) {
         deleteDatabases([`offline_mode_outbox:${session.db}:7`, `offline_mode:${session.db}:7`])
     );
     serveTestKey();
-    const status = reactive({
-        isOnline: online,
-        offlineSince: online ? null : new Date(),
-        nextProbeAt: null,
-    });
+    const status = connectivityStatus(online);
     const connection = {
         env: null,
         setOnline(isOnline) {

@@ -114,6 +114,22 @@ export function defineAppMenus(app, submenus) {
     defineMenus([{ id: "root", name: "root", appID: "root", children: [inApp(app, children)] }]);
 }
 
+/**
+ * A window action for `defineActions`: `views` lists view types, or
+ * `[viewId, viewType]` for a view other than the model's default one; `extra`
+ * adds or overrides members.
+ */
+export function windowAction(id, name, resModel, views, extra = {}) {
+    return {
+        id,
+        name,
+        res_model: resModel,
+        type: "ir.actions.act_window",
+        views: views.map((view) => (Array.isArray(view) ? view : [false, view])),
+        ...extra,
+    };
+}
+
 /** Mounts the web client and opens `action` in it. */
 export async function openInWebClient(action) {
     await mountWithCleanup(WebClient);

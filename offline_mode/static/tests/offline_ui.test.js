@@ -28,6 +28,7 @@ import {
     storedEntries,
     waitFor,
     waitUntil,
+    windowAction,
 } from "./offline_test_helpers";
 
 class Partner extends models.Model {
@@ -55,35 +56,33 @@ class Partner extends models.Model {
     };
 }
 
-defineWebClientTestSetup(Partner);
+// For the calendar, whose events are read without the view's context (views/view_scope_patch.js).
+class Meeting extends models.Model {
+    name = fields.Char();
+    start = fields.Datetime();
+
+    _records = [{ id: 1, name: "Stand-up", start: "2019-03-12 09:00:00" }];
+
+    has_access() {
+        return true;
+    }
+    _views = {
+        list: `<list><field name="name"/><field name="start"/></list>`,
+        calendar: `<calendar date_start="start" mode="month"><field name="name"/></calendar>`,
+        kanban: `<kanban><templates><t t-name="card"><field name="name"/></t></templates></kanban>`,
+        search: `<search/>`,
+    };
+}
+
+defineWebClientTestSetup(Partner, Meeting);
 
 defineActions([
-    {
-        id: 1,
-        name: "Partners",
-        res_model: "partner",
-        type: "ir.actions.act_window",
-        views: [
-            [false, "list"],
-            [false, "kanban"],
-            [false, "form"],
-        ],
-    },
-    {
-        id: 2,
-        name: "Partner cities",
-        res_model: "partner",
-        type: "ir.actions.act_window",
-        views: [[false, "list"]],
-    },
-    {
-        id: 3,
-        name: "Live figures",
-        res_model: "partner",
-        type: "ir.actions.act_window",
-        views: [[false, "list"]],
-        data_caching: false,
-    },
+    windowAction(1, "Partners", "partner", ["list", "kanban", "form"]),
+    windowAction(2, "Partner cities", "partner", ["list"]),
+    windowAction(3, "Live figures", "partner", ["list"], { data_caching: false }),
+    windowAction(4, "Meetings", "meeting", ["list", "calendar", "kanban"], {
+        context: { initial_date: "2019-03-12 10:00:00" },
+    }),
 ]);
 
 defineAppMenus({ id: 10, name: "Contacts", actionID: 1, xmlid: "app_contacts" }, [
@@ -181,6 +180,23 @@ test("menus, views and buttons that cannot be served offline are grayed out", as
     await contains("button[name=action_confirm]").click();
     expect(".o_notification:last").toHaveText(/needs a connection to the server/);
     expect.verifySteps([]);
+});
+
+test("a calendar opened online keeps its view switcher available offline", async () => {
+    await openInWebClient(4);
+    await waitFor(".o_list_view .o_data_row");
+    await contains(".o_switch_view.o_calendar").click();
+    await waitFor(".o_calendar_view .fc-event");
+    await contains(".o_switch_view.o_list").click();
+    await waitFor(".o_list_view .o_data_row");
+    await goOfflineOnceStored();
+
+    // Opened online: available. The kanban never was: grayed out.
+    await waitFor(".o_switch_view.o_kanban.o_offline_unavailable");
+    expect(".o_switch_view.o_calendar").not.toHaveClass("o_offline_unavailable");
+    await contains(".o_switch_view.o_calendar").click();
+    await waitFor(".o_calendar_view .fc-event");
+    expect(".o_error_dialog").toHaveCount(0);
 });
 
 test("offline, the Actions menu of a selection grays out what needs the server", async () => {

@@ -89,12 +89,12 @@ export const SCOPE_CONTEXT_KEY = "offline_mode_scope";
  */
 const VOLATILE_CONTEXT_KEYS = new Set([SCOPE_CONTEXT_KEY, "params"]);
 
-/**
- * Action types whose use needs the server even when their description is
- * cached. (A server action's description is kept: from a menu, the window
- * action it returned online is reused offline, see isMenuServerActionRun.)
- */
-const SERVER_ONLY_ACTION_TYPES = new Set(["ir.actions.act_url", "ir.actions.report"]);
+/** Action types whose execution needs the server, whatever the cache holds. */
+export const SERVER_ONLY_ACTION_TYPES = new Set([
+    "ir.actions.act_url",
+    "ir.actions.report",
+    "ir.actions.server",
+]);
 
 /**
  * JSON with object keys sorted at every level and `undefined` members left out,
@@ -310,7 +310,9 @@ export function readCacheTags(url, params, scope, result) {
  * Whether a read answer may be stored at all. Actions whose use needs the
  * server (reports, URLs), actions with "Data caching" switched off, and server
  * actions that opened anything but a window action are not: offline they are
- * simply unavailable.
+ * simply unavailable. A server action's own description is kept: from a menu,
+ * the window action it returned online is reused offline (see
+ * isMenuServerActionRun).
  *
  * @param {string} url
  * @param {any} result
@@ -320,7 +322,7 @@ export function isStorableAnswer(url, result) {
         return (
             Boolean(result) &&
             result.data_caching !== false &&
-            !SERVER_ONLY_ACTION_TYPES.has(result.type)
+            (result.type === "ir.actions.server" || !SERVER_ONLY_ACTION_TYPES.has(result.type))
         );
     }
     if (url === RUN_ROUTE) {

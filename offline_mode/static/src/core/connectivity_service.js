@@ -14,20 +14,36 @@ const PROBE_TIMEOUT_MS = 5000;
 export const PROBE_DELAYS_MS = [1000, 2000, 4000, 8000, 15000, 30000];
 
 /**
- * Whether the Odoo server can be reached.
+ * The reactive state of the connection: `isOnline`, since when it is lost,
+ * when the next probe is due; and `isOffline`, what every part of offline mode
+ * asks (read through `useState` in a component, it re-renders it).
+ *
+ * @param {boolean} [isOnline]
+ */
+export function connectivityStatus(isOnline = true) {
+    return reactive({
+        isOnline,
+        offlineSince: isOnline ? null : new Date(),
+        nextProbeAt: null,
+        get isOffline() {
+            return !this.isOnline;
+        },
+    });
+}
+
+/**
+ * Whether the Odoo server can be reached (`status`, see connectivityStatus).
  *
  * Goes offline when a request fails for lack of a connection (ConnectionLostError
  * on the rpc bus) or the browser says it is offline, once a probe of the server
  * confirms it; then probes with backoff (and at once when the browser says it is
  * online again) until the server answers. Any successful request also brings it
  * back online.
- *
- * `status` is reactive: components read `status.isOnline` to re-render.
  */
 export const offlineConnectivityService = {
     dependencies: ["offline_config"],
     start(env, { offline_config: config }) {
-        const status = reactive({ isOnline: true, offlineSince: null, nextProbeAt: null });
+        const status = connectivityStatus();
         if (!config.enabled) {
             return { status, confirmConnectionLost: async () => false, probeNow: async () => true };
         }
@@ -80,7 +96,7 @@ export const offlineConnectivityService = {
         async function probe() {
             if (await serverAnswers(PROBE_TIMEOUT_MS)) {
                 setOnline(true);
-            } else if (!status.isOnline) {
+            } else if (status.isOffline) {
                 scheduleProbe();
             }
         }
@@ -92,7 +108,7 @@ export const offlineConnectivityService = {
          * @returns {Promise<boolean>}
          */
         function confirmConnectionLost() {
-            if (!status.isOnline) {
+            if (status.isOffline) {
                 return Promise.resolve(true);
             }
             confirming ||= (async () => {
@@ -118,14 +134,14 @@ export const offlineConnectivityService = {
         rpcBus.addEventListener("RPC:RESPONSE", ({ detail }) => {
             if (detail.error instanceof ConnectionLostError) {
                 confirmConnectionLost();
-            } else if (!status.isOnline && (!detail.error || detail.error instanceof RPCError)) {
+            } else if (status.isOffline && (!detail.error || detail.error instanceof RPCError)) {
                 // The server answered a request (even with an error): it is reachable.
                 setOnline(true);
             }
         });
         browser.addEventListener("offline", () => confirmConnectionLost());
         browser.addEventListener("online", () => {
-            if (!status.isOnline) {
+            if (status.isOffline) {
                 probeNow();
             }
         });

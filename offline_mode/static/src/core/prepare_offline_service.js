@@ -49,7 +49,7 @@ async function openFormOutOfSight(env, action, resId, resIds) {
  * that they open offline. Runs in the background; `state` tells its progress.
  *
  * List and kanban views of an action declare themselves with `setCurrentView`
- * when shown (see views/list_patch.js, views/kanban_patch.js).
+ * when shown (see views/offline_controllers.js).
  */
 export const offlinePrepareService = {
     dependencies: [
@@ -108,7 +108,7 @@ export const offlinePrepareService = {
             get canPrepare() {
                 return (
                     services.offline_config.enabled &&
-                    connectivity.status.isOnline &&
+                    !connectivity.status.isOffline &&
                     Boolean(currentView) &&
                     !state.isRunning
                 );

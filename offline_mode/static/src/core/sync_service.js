@@ -17,8 +17,8 @@
  * Nothing lost, nothing twice:
  * - one tab syncs at a time: a Web Lock ("offline_mode_sync:<db>:<uid>") is
  *   held while sending; the other tabs wait for it to be free and look again
- *   (so a tab closed mid-sync is taken over), and follow through a
- *   BroadcastChannel of the same name. Without Web Locks (plain http outside
+ *   (so a tab closed mid-sync is taken over), and follow through the tabs
+ *   channel (tabs_channel.js). Without Web Locks (plain http outside
  *   localhost) each tab may send: the server answers a uuid it has seen with a
  *   replay, so nothing is applied twice, only sent twice;
  * - a crash or a closed tab mid-sync leaves the batch in the outbox, marked
@@ -36,10 +36,10 @@ import { _t } from "@web/core/l10n/translation";
 import { ConnectionLostError, rpc, RPCError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
+import { Mutex } from "@web/core/utils/concurrency";
 import { useService } from "@web/core/utils/hooks";
 import { session } from "@web/session";
 import { MissingCreationError, newUuid, toSyncPayload } from "./offline_change";
-import { tabsChannel } from "./tabs_channel";
 
 export const SYNC_URL = "/offline_mode/sync";
 /** Waits between failed attempts; the last one repeats. */
@@ -82,11 +82,14 @@ function withSyncLock(name, work) {
 }
 
 export const offlineSyncService = {
-    dependencies: ["offline_config", "offline_connectivity", "offline_outbox"],
-    start(
-        env,
-        { offline_config: config, offline_connectivity: connectivity, offline_outbox: outbox }
-    ) {
+    dependencies: ["offline_config", "offline_connectivity", "offline_outbox", "offline_tabs"],
+    start(env, services) {
+        const {
+            offline_config: config,
+            offline_connectivity: connectivity,
+            offline_outbox: outbox,
+            offline_tabs: tabs,
+        } = services;
         const state = reactive({
             /** this tab or another one is sending changes */
             isSyncing: false,
@@ -104,9 +107,9 @@ export const offlineSyncService = {
             return { state };
         }
         const lockName = syncLockName();
-        const channel = tabsChannel(lockName);
-        let running = null;
-        let followUp = null;
+        const drains = new Mutex();
+        /** the drain waiting for the running one, shared by whoever asks meanwhile */
+        let waitingDrain = null;
         let attempt = 0;
         let retryTimer = null;
 
@@ -148,7 +151,7 @@ export const offlineSyncService = {
             let batchSize = config.max_batch;
             state.done = 0;
             state.total = outbox.state.pendingCount;
-            while (connectivity.status.isOnline) {
+            while (!connectivity.status.isOffline) {
                 const batch = await outbox.takeBatch(batchSize);
                 if (!batch.length) {
                     return;
@@ -156,7 +159,7 @@ export const offlineSyncService = {
                 const uuids = batch.map((change) => change.uuid);
                 state.inFlight = uuids;
                 state.total = Math.max(state.total, state.done + outbox.state.pendingCount);
-                channel.post({ type: "sending", uuids, done: state.done, total: state.total });
+                tabs.post({ type: "sending", uuids, done: state.done, total: state.total });
                 const { payloads, refused } = payloadsOf(batch);
                 let results = refused;
                 if (payloads.length) {
@@ -190,7 +193,7 @@ export const offlineSyncService = {
                     records: applied.map(({ model, resId }) => ({ model, resId })),
                     resolvedIds,
                 };
-                channel.post({ type: "synced", ...synced });
+                tabs.post({ type: "synced", ...synced });
                 env.bus.trigger("OFFLINE_MODE:SYNCED", synced);
                 const answered = new Set(results.map((result) => result.uuid));
                 if (!uuids.every((uuid) => answered.has(uuid))) {
@@ -202,13 +205,13 @@ export const offlineSyncService = {
 
         async function drain() {
             await outbox.ready;
-            if (!connectivity.status.isOnline || !hasChangesToSend()) {
+            if (connectivity.status.isOffline || !hasChangesToSend()) {
                 return;
             }
             browser.clearTimeout(retryTimer);
             state.retryAt = null;
             await withSyncLock(lockName, async () => {
-                if (!connectivity.status.isOnline) {
+                if (connectivity.status.isOffline) {
                     return;
                 }
                 state.isSyncing = true;
@@ -228,7 +231,7 @@ export const offlineSyncService = {
                 } finally {
                     state.isSyncing = false;
                     state.inFlight = [];
-                    channel.post({ type: "idle" });
+                    tabs.post({ type: "idle" });
                 }
             });
         }
@@ -239,31 +242,26 @@ export const offlineSyncService = {
          * started or scheduled is over.
          */
         function drainSoon() {
-            if (!running) {
-                running = drain().finally(() => (running = null));
-                return running;
-            }
-            followUp ||= running
-                .catch(() => {})
-                .then(() => {
-                    followUp = null;
-                    return drainSoon();
-                });
-            return followUp;
+            waitingDrain ||= drains.exec(() => {
+                waitingDrain = null;
+                return drain();
+            });
+            return waitingDrain;
         }
 
-        channel.listen((message) => {
-            if (message.type === "sending") {
-                state.isSyncing = true;
-                state.inFlight = message.uuids;
-                state.done = message.done;
-                state.total = message.total;
-            } else if (message.type === "idle") {
-                state.isSyncing = false;
-                state.inFlight = [];
-            } else if (message.type === "synced") {
-                outbox.refresh().then(() => env.bus.trigger("OFFLINE_MODE:SYNCED", message));
-            }
+        // What the tab that syncs tells the others.
+        tabs.on("sending", (message) => {
+            state.isSyncing = true;
+            state.inFlight = message.uuids;
+            state.done = message.done;
+            state.total = message.total;
+        });
+        tabs.on("idle", () => {
+            state.isSyncing = false;
+            state.inFlight = [];
+        });
+        tabs.on("synced", (message) => {
+            outbox.refresh().then(() => env.bus.trigger("OFFLINE_MODE:SYNCED", message));
         });
         env.bus.addEventListener("OFFLINE_MODE:CONNECTIVITY_CHANGED", ({ detail }) => {
             if (detail.isOnline) {
@@ -279,7 +277,7 @@ export const offlineSyncService = {
             /** Tries at once: probes the server if offline, then sends what is queued. */
             async syncNow() {
                 attempt = 0;
-                if (!connectivity.status.isOnline && !(await connectivity.probeNow())) {
+                if (connectivity.status.isOffline && !(await connectivity.probeNow())) {
                     return;
                 }
                 await drainSoon();
@@ -315,7 +313,7 @@ export function useSyncStatus() {
         },
         /** "offline", "syncing", "issues" or "synced" (nothing to show) */
         get phase() {
-            if (!connectivity.isOnline) {
+            if (connectivity.isOffline) {
                 return "offline";
             }
             if (this.pendingCount && !sync.lastError) {

@@ -37,7 +37,8 @@ patch(SearchModel.prototype, {
         if (
             !actionId ||
             !this.searchMenuTypes.size ||
-            !connectivity?.status.isOnline ||
+            !connectivity ||
+            connectivity.status.isOffline ||
             !this.facets.length
         ) {
             return;

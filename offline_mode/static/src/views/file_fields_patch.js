@@ -17,7 +17,7 @@ import { Many2ManyBinaryField } from "@web/views/fields/many2many_binary/many2ma
 function refusedOffline(method, message) {
     return {
         [method]() {
-            if (this.env.services.offline_connectivity?.status.isOnline !== false) {
+            if (!this.env.services.offline_connectivity?.status.isOffline) {
                 return super[method](...arguments);
             }
             this.env.services.notification.add(message(), { type: "warning" });

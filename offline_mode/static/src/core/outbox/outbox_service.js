@@ -2,7 +2,7 @@
  * The outbox service: the outbox of the current user (outbox_store.js) with a
  * reactive copy of its content for the views, the pins of the cached forms of
  * changed records, the guard against leaving with unsynced changes, and the
- * channel that tells the other tabs (see outbox_store.js for what each path
+ * message that tells the other tabs (see outbox_store.js for what each path
  * guarantees).
  */
 
@@ -10,9 +10,10 @@ import { markRaw, reactive } from "@odoo/owl";
 import { browser } from "@web/core/browser/browser";
 import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
+import { Mutex } from "@web/core/utils/concurrency";
+import { debounce } from "@web/core/utils/timing";
 import { session } from "@web/session";
 import { formTag } from "../cache_key";
-import { tabsChannel } from "../tabs_channel";
 import { CREATE, isLocalId, newUuid, PENDING, utcNow } from "../offline_change";
 import { withResolvedIds } from "./merge_planning";
 import { OutboxLockedError } from "./outbox_errors";
@@ -27,8 +28,16 @@ const PIN_DELAY_MS = 1000;
  * interface (`changes`, in queue order).
  */
 export const offlineOutboxService = {
-    dependencies: ["offline_config", "offline_key", "offline_read_cache"],
-    start(env, { offline_config: config, offline_key: keys, offline_read_cache: readCache }) {
+    dependencies: ["offline_config", "offline_key", "offline_read_cache", "offline_tabs"],
+    start(
+        env,
+        {
+            offline_config: config,
+            offline_key: keys,
+            offline_read_cache: readCache,
+            offline_tabs: tabs,
+        }
+    ) {
         const state = reactive({
             /**
              * The queue, in order; replaced as a whole on each change, its
@@ -50,14 +59,13 @@ export const offlineOutboxService = {
         }
         const name = outboxDatabaseName(session.db, user.userId);
         const store = new OutboxStore(name, keys.ready);
-        const channel = tabsChannel(name);
         /** "model,resId" → its changes in order, and local id → creation: lookups for every view */
         let changesByRecord = new Map();
         let creations = new Map();
         /** form tags this tab asked the read cache to keep (see cache_key.js); "model,resId" → tag to look at */
         const pinnedTags = new Set();
         const recordsToCheck = new Map();
-        let pinTimer = null;
+        const updatePinsSoon = debounce(updatePins, PIN_DELAY_MS);
 
         function setChanges(changes) {
             state.changes = markRaw(changes);
@@ -173,14 +181,13 @@ export const offlineOutboxService = {
                 return;
             }
             const touched = remove.length || !appendOrReplace(put) ? rebuild(put, remove) : put;
-            channel.post({ type: "changed" });
+            tabs.post({ type: "changed" });
             for (const { model, resId } of touched) {
                 if (!isLocalId(resId)) {
                     recordsToCheck.set(`${model},${resId}`, formTag(model, resId));
                 }
             }
-            browser.clearTimeout(pinTimer);
-            pinTimer = browser.setTimeout(updatePins, PIN_DELAY_MS);
+            updatePinsSoon();
         }
 
         /**
@@ -214,23 +221,19 @@ export const offlineOutboxService = {
             }
         }
 
-        // Another tab changed the outbox: read it again (once for a burst of changes).
-        let isRefreshing = false;
-        let refreshAgain = false;
-        channel.listen(async (message) => {
-            if (message.type !== "changed") {
+        // Another tab changed the outbox: read it again, once for a burst of
+        // changes (while a reading runs, one more at most waits for it).
+        const refreshes = new Mutex();
+        let isRefreshWaiting = false;
+        tabs.on("changed", () => {
+            if (isRefreshWaiting) {
                 return;
             }
-            if (isRefreshing) {
-                refreshAgain = true;
-                return;
-            }
-            isRefreshing = true;
-            do {
-                refreshAgain = false;
-                await refresh();
-            } while (refreshAgain);
-            isRefreshing = false;
+            isRefreshWaiting = true;
+            refreshes.exec(() => {
+                isRefreshWaiting = false;
+                return refresh();
+            });
         });
 
         const ready = refresh()
@@ -333,7 +336,7 @@ export const offlineOutboxService = {
                 if (!state.modelsWithDefaults.has(model)) {
                     await store.addModelWithDefaults(model);
                     state.modelsWithDefaults.add(model);
-                    channel.post({ type: "changed" });
+                    tabs.post({ type: "changed" });
                 }
             },
 

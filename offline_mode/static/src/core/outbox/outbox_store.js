@@ -25,7 +25,7 @@
  *   writes while holding a Web Lock named after the database (WebCrypto cannot
  *   run inside an IndexedDB transaction: it would commit early), so a merge
  *   and the sync marking a change `sent` never interleave; the write itself is
- *   one transaction. A BroadcastChannel tells the other tabs to read it again.
+ *   one transaction. The tabs channel tells the other tabs to read it again.
  * - writes are strict: a change is on disk when its transaction completes,
  *   so one the user was told is saved survives a power cut (the read cache,
  *   which can be fetched again, writes relaxed).

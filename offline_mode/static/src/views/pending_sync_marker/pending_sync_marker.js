@@ -6,6 +6,13 @@ import { CONFLICT, REJECTED } from "../../core/offline_change";
 /**
  * The cloud shown on a record (list row, kanban card, form) whose changes made
  * offline have not reached the server yet; red when the server refused them.
+ *
+ * The templates it shows in (list/list_renderer_patch.xml,
+ * kanban/kanban_record_patch.xml, form/form_status_indicator_patch.xml) reach it
+ * as `t-component="PendingSyncMarker"`, given by a getter of the patched
+ * prototype, which subclasses share, and not by the static `components`, which
+ * subclasses copy when they are defined, before any patch (Project's task
+ * cards, the order lines of Sales...).
  */
 export class PendingSyncMarker extends Component {
     static template = "offline_mode.PendingSyncMarker";

@@ -1,27 +1,21 @@
 import { patch } from "@web/core/utils/patch";
 import { actionService } from "@web/webclient/actions/action_service";
+import { SERVER_ONLY_ACTION_TYPES } from "../../core/cache_key";
 import { needsServerText } from "../../core/offline_hooks";
-
-/** Action types whose execution needs the server, whatever the cache holds. */
-const SERVER_ACTION_TYPES = new Set([
-    "ir.actions.report",
-    "ir.actions.server",
-    "ir.actions.act_url",
-]);
 
 /**
  * Offline, reports, server actions and URL actions given as descriptions (print
  * menu, buttons), and buttons calling a method, are refused with a warning
- * instead of failing half-way. Actions given by id fail earlier: the read cache
- * never stores them.
+ * instead of failing half-way. Actions given by id are answered by the read
+ * cache as far as it may (see isStorableAnswer in core/cache_key.js).
  */
 patch(actionService, {
     start(env) {
         const actionManager = super.start(...arguments);
         const doAction = actionManager.doAction;
         actionManager.doAction = (actionRequest, options) => {
-            const isOffline = env.services.offline_connectivity?.status.isOnline === false;
-            if (isOffline && SERVER_ACTION_TYPES.has(actionRequest?.type)) {
+            const isOffline = env.services.offline_connectivity?.status.isOffline;
+            if (isOffline && SERVER_ONLY_ACTION_TYPES.has(actionRequest?.type)) {
                 env.services.notification.add(needsServerText(), { type: "warning" });
                 return Promise.resolve();
             }
@@ -31,7 +25,7 @@ patch(actionService, {
         // through a method (Sales' reporting lists) is refused here.
         const doActionButton = actionManager.doActionButton;
         actionManager.doActionButton = (params, options) => {
-            const isOffline = env.services.offline_connectivity?.status.isOnline === false;
+            const isOffline = env.services.offline_connectivity?.status.isOffline;
             if (isOffline && params.type === "object") {
                 env.services.notification.add(needsServerText(), { type: "warning" });
                 return Promise.resolve();

@@ -5,18 +5,22 @@ import { _t } from "@web/core/l10n/translation";
 import { formatDateTime } from "@web/core/l10n/dates";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
+import { useSyncStatus } from "../../core/sync_service";
+import { OfflineChanges } from "../offline_changes/offline_changes";
 
 const { DateTime } = luxon;
 
 /**
- * The "Working offline" button of the top bar, shown while the server cannot be
- * reached, with a dropdown that explains what still works and lets the user
- * retry at once. While "Prepare for offline" runs, its progress shows in its
- * place.
+ * The offline mode button of the top bar: "Working offline" while the server
+ * cannot be reached, with a dropdown that explains what still works and lets
+ * the user retry at once. It stays while changes made offline wait for the
+ * server ("Syncing") or were refused by it ("Sync issues"); its dropdown lists
+ * the changes (OfflineChanges). While "Prepare for offline" runs, its progress
+ * shows in its place.
  */
 export class OfflineSystray extends Component {
     static template = "offline_mode.OfflineSystray";
-    static components = { Dropdown, DropdownItem };
+    static components = { Dropdown, DropdownItem, OfflineChanges };
     static props = {};
 
     setup() {
@@ -26,6 +30,20 @@ export class OfflineSystray extends Component {
         this.preparation = useState(useService("offline_prepare").state);
         this.shell = useState(useService("offline_shell").state);
         this.state = useState({ isRetrying: false });
+        this.syncStatus = useSyncStatus();
+    }
+
+    get togglerIconClass() {
+        return {
+            offline: "fa-chain-broken",
+            syncing: "fa-refresh fa-spin text-info",
+            issues: "fa-exclamation-triangle text-danger",
+        }[this.syncStatus.phase];
+    }
+
+    /** Changes not on the server yet, shown on the button. */
+    get unsyncedCount() {
+        return this.syncStatus.pendingCount + this.syncStatus.failedCount;
     }
 
     get offlineSince() {

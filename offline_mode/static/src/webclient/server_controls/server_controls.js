@@ -136,8 +136,8 @@ export class ServerControls extends Component {
         this.notification = useService("notification");
 
         useEffect(
-            (isOnline) => {
-                if (isOnline) {
+            (isOffline) => {
+                if (!isOffline) {
                     return;
                 }
                 const observer = new MutationObserver(grayOut);
@@ -153,22 +153,18 @@ export class ServerControls extends Component {
                     giveBack();
                 };
             },
-            () => [this.status.isOnline]
+            () => [this.status.isOffline]
         );
 
         // Captured on the way down: offline, the control's own handler never runs.
         for (const [type, needsServer] of Object.entries(NEEDS_SERVER)) {
             const refuseOffline = (ev) => {
-                if (this.isOffline && needsServer(ev)) {
+                if (this.status.isOffline && needsServer(ev)) {
                     this.refuse(ev);
                 }
             };
             useExternalListener(document, type, refuseOffline, { capture: true });
         }
-    }
-
-    get isOffline() {
-        return !this.status.isOnline;
     }
 
     refuse(ev) {

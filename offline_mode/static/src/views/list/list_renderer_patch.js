@@ -1,13 +1,12 @@
 import { patch } from "@web/core/utils/patch";
-import { ListController } from "@web/views/list/list_controller";
 import { ListRenderer } from "@web/views/list/list_renderer";
-import {
-    notAvailableOfflineText,
-    offlineControllerPatch,
-    useOfflineAvailability,
-} from "../core/offline_hooks";
+import { notAvailableOfflineText, useOfflineAvailability } from "../../core/offline_hooks";
+import { PendingSyncMarker } from "../pending_sync_marker/pending_sync_marker";
 
-/** Offline, rows whose form was never opened in this browser are grayed out and do not open. */
+/**
+ * Offline, rows whose form was never opened in this browser are grayed out and
+ * do not open. Rows with changes not synced yet carry the pending marker.
+ */
 patch(ListRenderer.prototype, {
     setup() {
         super.setup();
@@ -34,6 +33,9 @@ patch(ListRenderer.prototype, {
             ? `${classNames} o_offline_unavailable`
             : classNames;
     },
-});
 
-patch(ListController.prototype, offlineControllerPatch());
+    /** See pending_sync_marker.js for why a getter. */
+    get PendingSyncMarker() {
+        return PendingSyncMarker;
+    },
+});

@@ -1,13 +1,12 @@
 import { patch } from "@web/core/utils/patch";
-import { KanbanController } from "@web/views/kanban/kanban_controller";
 import { KanbanRecord } from "@web/views/kanban/kanban_record";
-import {
-    notAvailableOfflineText,
-    offlineControllerPatch,
-    useOfflineAvailability,
-} from "../core/offline_hooks";
+import { notAvailableOfflineText, useOfflineAvailability } from "../../core/offline_hooks";
+import { PendingSyncMarker } from "../pending_sync_marker/pending_sync_marker";
 
-/** Offline, cards whose form was never opened in this browser are grayed out and do not open. */
+/**
+ * Offline, cards whose form was never opened in this browser are grayed out
+ * and do not open. Cards with changes not synced yet carry the pending marker.
+ */
 patch(KanbanRecord.prototype, {
     setup() {
         super.setup();
@@ -34,6 +33,9 @@ patch(KanbanRecord.prototype, {
         const classes = super.getRecordClasses();
         return this.isUnavailableOffline ? `${classes} o_offline_unavailable` : classes;
     },
-});
 
-patch(KanbanController.prototype, offlineControllerPatch());
+    /** See pending_sync_marker.js for why a getter. */
+    get PendingSyncMarker() {
+        return PendingSyncMarker;
+    },
+});
