@@ -20,6 +20,7 @@
 
 import { ConnectionLostError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
+import { Mutex } from "@web/core/utils/concurrency";
 import {
     applyChanges,
     applyChangesToSearch,
@@ -70,7 +71,8 @@ export const offlineLocalCopyService = {
         const names = new Map();
         /** Relational choices fetched in the background: model, domain and context of each. */
         const prefetchedChoices = new Set();
-        let prefetching = Promise.resolve();
+        /** The background fetches of choices, one at a time. */
+        const prefetching = new Mutex();
         /** model → field descriptions, from the views loaded (to shape records as the server does) */
         const fieldsByModel = new Map();
         const fieldsOf = (model) => fieldsByModel.get(model);
@@ -127,14 +129,14 @@ export const offlineLocalCopyService = {
         const localCopy = {
             enabled: true,
 
-            get isOnline() {
-                return connectivity.status.isOnline;
+            get isOffline() {
+                return connectivity.status.isOffline;
             },
 
             /** Whether changes of this record go to the outbox rather than to the server. */
             shouldQueue(model, resId) {
                 return (
-                    !connectivity.status.isOnline ||
+                    connectivity.status.isOffline ||
                     isLocalId(resId) ||
                     outbox.hasChanges(model, resId)
                 );
@@ -173,7 +175,7 @@ export const offlineLocalCopyService = {
              *   (read cache and server), with the kwargs given
              */
             async nameSearch(model, kwargs, search) {
-                if (connectivity.status.isOnline) {
+                if (!connectivity.status.isOffline) {
                     try {
                         const found = await search();
                         rememberNames(
@@ -213,11 +215,11 @@ export const offlineLocalCopyService = {
              */
             prefetchChoices(model, domain, context) {
                 const key = stableStringify([model, domain, context]);
-                if (!connectivity.status.isOnline || prefetchedChoices.has(key)) {
+                if (connectivity.status.isOffline || prefetchedChoices.has(key)) {
                     return;
                 }
                 prefetchedChoices.add(key);
-                prefetching = prefetching.then(() =>
+                prefetching.exec(() =>
                     services.orm.silent
                         .call(model, "name_search", [], choicesSearch(domain, context))
                         .catch(() => prefetchedChoices.delete(key))
@@ -226,7 +228,7 @@ export const offlineLocalCopyService = {
 
             /** Resolves once the choices fetched in the background so far are answered. */
             choicesPrefetched() {
-                return prefetching;
+                return prefetching.getUnlockedDef();
             },
 
             /**
@@ -357,7 +359,7 @@ export const offlineLocalCopyService = {
 
             /** Loads a new record's defaults; remembers that `model` has them (served offline by the read cache). */
             async loadDefaults(model, loadFromServer) {
-                const wasOnline = connectivity.status.isOnline;
+                const wasOnline = !connectivity.status.isOffline;
                 const answer = await loadFromServer();
                 if (wasOnline) {
                     outbox.rememberModelWithDefaults(model).catch(() => {});

@@ -17,7 +17,7 @@ patch(Field.prototype, {
     },
 
     get isReadonlyOffline() {
-        if (this.connectivity.isOnline) {
+        if (!this.connectivity.isOffline) {
             return false;
         }
         // `this.type` is the widget when there is one; the field's own type decides.

@@ -221,7 +221,7 @@ patch(Record.prototype, {
         if (!localCopy) {
             return super._getOnchangeValues(changes);
         }
-        if (localCopy.isOnline && !isLocalId(this.resId)) {
+        if (!localCopy.isOffline && !isLocalId(this.resId)) {
             try {
                 return await super._getOnchangeValues(changes);
             } catch (error) {

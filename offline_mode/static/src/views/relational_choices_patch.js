@@ -62,7 +62,7 @@ patch(Many2XAutocomplete.prototype, {
 
     async loadOptionsSource(request) {
         const options = await super.loadOptionsSource(request);
-        if (this.offlineConnectivity.status.isOnline) {
+        if (!this.offlineConnectivity.status.isOffline) {
             return options;
         }
         const offered = options.filter(

@@ -10,7 +10,7 @@
  * fails, is logged and tried again at the next start or reconnection; going
  * offline stops a check under way.
  */
-import { browser } from "@web/core/browser/browser";
+import { delay } from "@web/core/utils/concurrency";
 import { actionTag, viewTag } from "../cache_key";
 import { sendToServer } from "./rpc_patch";
 
@@ -21,7 +21,7 @@ const ACTION_CHECK_DELAY_MS = 5000;
  * @param {Object} readCache
  * @param {import("./read_cache_store").ReadCacheStore} readCache.store
  * @param {Promise} readCache.ready resolved once the store may be used
- * @param {{ status: { isOnline: boolean } }} readCache.connectivity
+ * @param {{ status: { isOffline: boolean } }} readCache.connectivity
  * @param {() => void} readCache.forgetAllAvailability
  */
 export function makeDataCachingCheck({ store, ready, connectivity, forgetAllAvailability }) {
@@ -55,7 +55,7 @@ export function makeDataCachingCheck({ store, ready, connectivity, forgetAllAvai
     async function checkStoredActions() {
         await ready;
         for (const actionId of await store.storedActionIds()) {
-            if (!connectivity.status.isOnline) {
+            if (connectivity.status.isOffline) {
                 return;
             }
             const action = await sendToServer(
@@ -69,7 +69,7 @@ export function makeDataCachingCheck({ store, ready, connectivity, forgetAllAvai
 
     /** Loads again, in the background, the actions this browser stored data of. */
     function scheduleActionCheck() {
-        actionCheck ??= new Promise((resolve) => browser.setTimeout(resolve, ACTION_CHECK_DELAY_MS))
+        actionCheck ??= delay(ACTION_CHECK_DELAY_MS)
             .then(checkStoredActions)
             .catch((error) =>
                 console.warn("offline_mode: could not check the stored actions", error)

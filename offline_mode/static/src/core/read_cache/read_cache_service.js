@@ -1,6 +1,7 @@
 import { reactive } from "@odoo/owl";
 import { ConnectionLostError } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
+import { batched } from "@web/core/utils/timing";
 import { user } from "@web/core/user";
 import { session } from "@web/session";
 import {
@@ -100,7 +101,6 @@ export const offlineReadCacheService = {
         const maxAgeMs = config.cache_expiry_days > 0 ? config.cache_expiry_days * DAY_MS : 0;
         const capBytes = config.storage_cap_mb * 1024 * 1024;
         const pendingLookups = new Set();
-        let lookupScheduled = false;
 
         // A hard refresh asks to forget cached data: done before anything is read or written.
         const ready = (async () => {
@@ -237,7 +237,7 @@ export const offlineReadCacheService = {
                 request.then(dataCaching.learnActionCaching, () => {});
                 return request;
             }
-            if (!connectivity.status.isOnline) {
+            if (connectivity.status.isOffline) {
                 const served = serve(url, readCacheKey(url, sentParams));
                 served.abort = () => {};
                 return served;
@@ -264,7 +264,6 @@ export const offlineReadCacheService = {
         }
 
         async function lookUpAvailability() {
-            lookupScheduled = false;
             const tags = [...pendingLookups];
             pendingLookups.clear();
             await ready;
@@ -273,6 +272,9 @@ export const offlineReadCacheService = {
                 availability[tag] = found.get(tag) || false;
             }
         }
+
+        /** The lookups asked while a view renders, made together. */
+        const lookUpSoon = batched(lookUpAvailability);
 
         routeRpcThrough({ handleRpc });
 
@@ -287,10 +289,7 @@ export const offlineReadCacheService = {
             lookUp(tag) {
                 if (!(tag in availability) && !pendingLookups.has(tag)) {
                     pendingLookups.add(tag);
-                    if (!lookupScheduled) {
-                        lookupScheduled = true;
-                        Promise.resolve().then(lookUpAvailability);
-                    }
+                    lookUpSoon();
                 }
             },
             ...makeRecordPrefetch({ store, ready, keyring, remember, flush: writes.flush }),

@@ -9,6 +9,7 @@
  * storage cap, the least recently used answers are evicted after the write.
  */
 import { browser } from "@web/core/browser/browser";
+import { Mutex } from "@web/core/utils/concurrency";
 import { isQuotaError } from "../browser_db";
 import { sealEntries, sealNames } from "../crypto/read_cache_sealing";
 
@@ -33,7 +34,8 @@ export function makeWriteBatch({ store, ready, sealed, evictTo, capBytes, onStor
     /** "model:id" → { model, id, name }: record names waiting to be stored */
     const names = new Map();
     let writeTimer = null;
-    let writing = Promise.resolve();
+    /** One batch written at a time, in order. */
+    const writing = new Mutex();
 
     async function writeNames() {
         const rows = [...names.values()];
@@ -96,7 +98,7 @@ export function makeWriteBatch({ store, ready, sealed, evictTo, capBytes, onStor
         schedule() {
             writeTimer ??= browser.setTimeout(() => {
                 writeTimer = null;
-                writing = writing.then(writePending);
+                writing.exec(writePending);
             }, WRITE_DELAY_MS);
         },
         /** Resolves once the answers received so far are stored. */
@@ -104,9 +106,9 @@ export function makeWriteBatch({ store, ready, sealed, evictTo, capBytes, onStor
             if (writeTimer !== null) {
                 browser.clearTimeout(writeTimer);
                 writeTimer = null;
-                writing = writing.then(writePending);
+                writing.exec(writePending);
             }
-            await writing;
+            await writing.getUnlockedDef();
         },
         /** Forgets what waits (logout). */
         clear() {
