@@ -22,7 +22,7 @@ test-system:
 	bash scripts/test.sh system
 
 crawl:
-	PYTEST_ARGS="test_crawler.py -m crawl -s" bash scripts/test.sh system
+	PYTEST_ARGS="test_crawler.py -s" bash scripts/test.sh system
 
 bench:
 	.venv/bin/python bench/bench_sync.py

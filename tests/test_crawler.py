@@ -42,7 +42,6 @@ def crawled_server(log_dir):
     drop_database(name)
 
 
-@pytest.mark.crawl
 def test_every_place_opened_online_reopens_offline_and_every_offline_change_lands_once(
         crawled_server, browser, log_dir, report):
     started = time.monotonic()
