@@ -57,6 +57,10 @@ window.offlineCrawl ??= (() => {
         return found;
     }
 
+    /** Whether a field widget is of a type, or one made from it (CRM's stage: statusbar_duration). */
+    const widgetIs = (el, type) => [...el.classList].some((name) => name === `o_field_${type}`
+        || (type === "statusbar" && name.startsWith("o_field_statusbar")));
+
     function fieldValue(widget) {
         if (widget.querySelector(".o_field_x2many")) {
             // Its lines; not its controls ("Add a line" is not offered offline).
@@ -69,7 +73,7 @@ window.offlineCrawl ??= (() => {
         if (widget.classList.contains("o_field_priority")) {
             return widget.querySelectorAll(".o_priority_star.fa-star").length;
         }
-        if (widget.classList.contains("o_field_statusbar")) {
+        if (widgetIs(widget, "statusbar")) {
             return text(widget.querySelector(".o_arrow_button_current"));
         }
         if (input && !widget.querySelector(".o_field_tags")) { // tags: their names, not the search input
@@ -275,11 +279,11 @@ window.offlineCrawl ??= (() => {
         const fields = [];
         for (const el of scope().querySelectorAll(".o_form_view .o_field_widget[name]")) {
             const name = el.getAttribute("name");
-            const widget = widgets.find((type) => el.classList.contains(`o_field_${type}`));
+            const widget = widgets.find((type) => widgetIs(el, type));
             if (!widget || seen.has(widget) || untouched.includes(name) || !editable(el) || !record?.fields[name]) {
                 continue;
             }
-            if (widget === "statusbar" && !el.querySelector(".o_arrow_button:not(.o_arrow_button_current):not([disabled])")) {
+            if (widget === "statusbar" && !el.querySelector(".o_arrow_button[data-value]:not(.o_arrow_button_current):not([disabled])")) {
                 continue;
             }
             seen.add(widget);
@@ -341,7 +345,7 @@ window.offlineCrawl ??= (() => {
                 return { changed: true };
             }
             case "statusbar": {
-                const button = el.querySelector(".o_arrow_button:not(.o_arrow_button_current):not([disabled])");
+                const button = el.querySelector(".o_arrow_button[data-value]:not(.o_arrow_button_current):not([disabled])");
                 button.click();
                 return JSON.parse(JSON.stringify(button.dataset.value ?? null));
             }

@@ -241,3 +241,23 @@ test("a record's messages read again after the last one use the key of the first
     expect(isPartialRead("/mail/thread/messages", { ...messages, before: 12 })).toBe(true);
     expect(isPartialRead(WEB_READ, { after: 1 })).toBe(false);
 });
+
+test("a statusbar's stages have one key whatever the record's own stage", () => {
+    // The statusbar reads the stages again at each change of the record, or-ed with its current one.
+    const stages = (current) => ({
+        model: "crm.stage",
+        method: "search_read",
+        args: [],
+        kwargs: {
+            domain: ["|", ["id", "=", current], ["team_id", "in", [1, false]]],
+            fields: ["name"],
+        },
+    });
+    const url = "/web/dataset/call_kw/crm.stage/search_read";
+    expect(readCacheKey(url, stages(1))).toBe(readCacheKey(url, stages(4)));
+    const otherTeam = {
+        ...stages(1),
+        kwargs: { ...stages(1).kwargs, domain: [["team_id", "=", 2]] },
+    };
+    expect(readCacheKey(url, otherTeam)).not.toBe(readCacheKey(url, stages(1)));
+});

@@ -262,7 +262,27 @@ export function readCacheKey(url, params) {
     if (url === MESSAGES_ROUTE) {
         delete normalized.after;
     }
+    const domain = normalized.kwargs?.domain;
+    if (isOwnValueOrDomain(domain)) {
+        normalized.kwargs = { ...normalized.kwargs, domain: domain.slice(2) };
+    }
     return stableStringify([url, normalized]);
+}
+
+/**
+ * Whether a search domain is `['|', ['id', '=', value], ...]`: a statusbar's
+ * stages, the record's own stage or those of its domain. One key for all its
+ * values: a stage chosen offline is among those the answer holds, and the
+ * statusbar reads them again at each change of the record.
+ */
+function isOwnValueOrDomain(domain) {
+    return (
+        Array.isArray(domain) &&
+        domain[0] === "|" &&
+        Array.isArray(domain[1]) &&
+        domain[1][0] === "id" &&
+        domain[1][1] === "="
+    );
 }
 
 /**
