@@ -159,6 +159,16 @@ test("offline, a salesperson never typed online is offered, filtered as name_sea
     });
 });
 
+test("offline, a field with a domain offers the choices fetched with it, not every record seen", async () => {
+    await openLeadThenGoOffline();
+    // Seen elsewhere, but outside the Salesperson's domain (a portal user): the server would refuse it.
+    const readCache = getService("offline_read_cache");
+    readCache.rememberNames([{ model: "salesperson", id: 9, name: "Marc Portal" }]);
+    await readCache.flush();
+    await typeUntilOffered("user_id", "marc", "Marc Demo");
+    expect(queryAllTexts(".o-autocomplete--dropdown-item")).toEqual(["Marc Demo"]);
+});
+
 test("offline, a search with nothing known says so, without Create", async () => {
     await openLeadThenGoOffline();
     await contains(".o_field_widget[name=user_id] input").edit("Nobody", { confirm: false });
