@@ -345,7 +345,9 @@ window.offlineCrawl ??= (() => {
                 return { changed: true };
             }
             case "statusbar": {
-                const button = el.querySelector(".o_arrow_button[data-value]:not(.o_arrow_button_current):not([disabled])");
+                // The stage next to the current one (the buttons come in reverse order): the
+                // first would be "Won", which the server follows with its own probability.
+                const button = [...el.querySelectorAll(".o_arrow_button[data-value]:not(.o_arrow_button_current):not([disabled])")].at(-1);
                 button.click();
                 return JSON.parse(JSON.stringify(button.dataset.value ?? null));
             }
