@@ -1,7 +1,7 @@
 /**
  * Where the web client's data access meets the outbox.
  *
- * The ORM service is patched (local_copy_orm_patch.js) so that every view,
+ * The ORM service is patched (data_path/orm_patch.js) so that every view,
  * whatever its kind:
  * - reads the local copy: answers (from the server or the read cache) with the
  *   queued changes laid over them, and records created offline (local ids)
@@ -29,7 +29,7 @@ import {
 } from "./local_copy";
 import { stableStringify } from "./cache_key";
 import { isLocalId, UNLINK } from "./offline_change";
-import { routeOrmThrough } from "./local_copy_orm_patch";
+import { routeOrmThrough } from "./data_path/orm_patch";
 import { isOnIdsOnly, namesInRecords, searchNames } from "./record_names";
 import { OutboxFullError } from "./outbox/outbox_errors";
 import { NotAvailableOfflineError } from "./read_cache/read_cache_service";

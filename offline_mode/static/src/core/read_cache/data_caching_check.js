@@ -12,7 +12,7 @@
  */
 import { delay } from "@web/core/utils/concurrency";
 import { actionTag, viewTag } from "../cache_key";
-import { sendToServer } from "./rpc_patch";
+import { sendToServer } from "../data_path/rpc_patch";
 
 /** How long after the client started (or came back online) the stored actions' flags are checked. */
 const ACTION_CHECK_DELAY_MS = 5000;

@@ -24,7 +24,7 @@ import { makeDataCachingCheck } from "./data_caching_check";
 import { offlineDatabaseName } from "./read_cache_schema";
 import { makeRecordPrefetch } from "./record_prefetch";
 import { ReadCacheStore } from "./read_cache_store";
-import { routeRpcThrough, sendToServer } from "./rpc_patch";
+import { routeRpcThrough, sendToServer } from "../data_path/rpc_patch";
 import { EVICTION_TARGET_RATIO, makeWriteBatch } from "./write_batch";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

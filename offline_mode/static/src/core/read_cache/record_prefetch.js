@@ -10,7 +10,7 @@
  */
 import { openEntry } from "../crypto/read_cache_sealing";
 import { readCacheKey, viewTag } from "../cache_key";
-import { sendToServer } from "./rpc_patch";
+import { sendToServer } from "../data_path/rpc_patch";
 
 /** Records read per request when preparing for offline. */
 const PREFETCH_BATCH_SIZE = 20;

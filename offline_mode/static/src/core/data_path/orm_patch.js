@@ -1,8 +1,22 @@
 /**
- * The local copy's place on the data path: Odoo's ORM service is patched so
- * that reads, deletions, (un)archiving, name searches, view loading and new
- * record defaults of every view go through the local copy service
- * (local_copy_service.js) started last.
+ * The data path: how the views' reads and writes reach the server, the read
+ * cache and the outbox. Two interception points, both here, and the record's
+ * save, which knows the old values a change needs:
+ *
+ *   views ──▶ Record._save ─────────────── offline / lost ──▶ outbox (queued change)
+ *     │       (views/record_offline_save_patch.js)
+ *     ▼
+ *   ORM ──▶ local copy ──▶ changes of the outbox laid over the answers;
+ *     │     (orm_patch.js,  deletions and (un)archiving queued offline
+ *     │      local_copy_service.js)
+ *     ▼
+ *   rpc ──▶ read cache ──▶ online: the server, its answer stored
+ *           (rpc_patch.js,  offline: the stored answer, or NotAvailableOfflineError
+ *            read_cache/)
+ *
+ * This file: Odoo's ORM service is patched so that reads, deletions,
+ * (un)archiving, name searches, view loading and new record defaults of every
+ * view go through the local copy service started last.
  *
  * Failure behaviour: with no local copy (offline mode off), the ORM behaves
  * as without offline mode; what the local copy does on failure is said in
@@ -10,7 +24,7 @@
  */
 import { ORM } from "@web/core/orm_service";
 import { patch } from "@web/core/utils/patch";
-import { ARCHIVE, UNARCHIVE, UNLINK } from "./offline_change";
+import { ARCHIVE, UNARCHIVE, UNLINK } from "../offline_change";
 
 /** The local copy service started last (one per web client, one per unit test). */
 let activeLocalCopy = null;

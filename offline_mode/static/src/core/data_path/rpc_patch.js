@@ -1,7 +1,7 @@
 /**
- * The read cache's place on the data path: Odoo's `rpc` function is patched so
- * that every request of the web client goes through the read cache service
- * started last (one per web client; one per test in unit tests).
+ * The read cache's place on the data path (drawn in orm_patch.js): Odoo's `rpc`
+ * function is patched so that every request of the web client goes through the
+ * read cache service started last (one per web client; one per test in unit tests).
  *
  * Failure behaviour: with no read cache (offline mode off, or the user's data
  * deleted at logout), requests go to the server untouched, as without offline
