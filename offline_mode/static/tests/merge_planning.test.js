@@ -1,5 +1,6 @@
 import { describe, expect, test } from "@odoo/hoot";
-import { CREATE, PENDING, toSyncPayload } from "@offline_mode/core/offline_change";
+import { CREATE, PENDING } from "@offline_mode/core/offline_change";
+import { toSyncPayload } from "@offline_mode/core/sync_payload";
 import { planEnqueue } from "@offline_mode/core/outbox/merge_planning";
 import { change, creation, edit, nextSeq, PARENT, subset } from "./offline_edit_test_helpers";
 

@@ -9,7 +9,11 @@ import {
     patchWithCleanup,
 } from "@web/../tests/web_test_helpers";
 import { localization } from "@web/core/l10n/localization";
-import { describeFieldChanges, formatChangeValue, WRITE } from "@offline_mode/core/offline_change";
+import { WRITE } from "@offline_mode/core/offline_change";
+import {
+    describeFieldChanges,
+    formatChangeValue,
+} from "@offline_mode/webclient/offline_changes/change_display";
 import { OfflineChanges } from "@offline_mode/webclient/offline_changes/offline_changes";
 import { startOfflineMode } from "./offline_edit_test_helpers";
 

@@ -7,7 +7,8 @@
 
 import { user } from "@web/core/user";
 import { session } from "@web/session";
-import { MissingCreationError, toSyncPayload, utcNow } from "./offline_change";
+import { utcNow } from "./offline_change";
+import { MissingCreationError, toSyncPayload } from "./sync_payload";
 import { clientId } from "./sync_service";
 
 /**

@@ -39,7 +39,8 @@ import { user } from "@web/core/user";
 import { Mutex } from "@web/core/utils/concurrency";
 import { useService } from "@web/core/utils/hooks";
 import { session } from "@web/session";
-import { MissingCreationError, newUuid, toSyncPayload } from "./offline_change";
+import { newUuid } from "./offline_change";
+import { MissingCreationError, toSyncPayload } from "./sync_payload";
 
 export const SYNC_URL = "/offline_mode/sync";
 /** Waits between failed attempts; the last one repeats. */

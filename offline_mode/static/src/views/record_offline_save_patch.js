@@ -22,22 +22,21 @@ import { ConnectionLostError } from "@web/core/network/rpc";
 import { patch } from "@web/core/utils/patch";
 import { Record } from "@web/model/relational_model/record";
 import { _t } from "@web/core/l10n/translation";
+import { CREATE, EDITABLE_TYPES, isLocalId, newUuid, WRITE } from "../core/offline_change";
 import {
-    CREATE,
-    EDITABLE_TYPES,
+    changesToSave,
     fieldInfoOf,
-    isLocalId,
-    newUuid,
+    isSubRecord,
+    isUntouchedDefault,
     originalReadValue,
     recordNameOf,
     toReadValue,
-    WRITE,
-} from "../core/offline_change";
+} from "../core/record_values";
 import { clientId } from "../core/sync_service";
 
 function localCopyOf(record) {
     const localCopy = record.model.env.services.offline_local_copy;
-    return localCopy?.enabled && !record._parentRecord ? localCopy : null;
+    return localCopy?.enabled && !isSubRecord(record) ? localCopy : null;
 }
 
 /**
@@ -47,8 +46,7 @@ function localCopyOf(record) {
  * @returns {{ description: Object|null, unsupported: string[] }}
  */
 function describeSave(record) {
-    const sent = record._getChanges();
-    delete sent.id;
+    const sent = changesToSave(record);
     const isNew = record.isNew;
     const editable = (name) => EDITABLE_TYPES.has(record.fields[name].type);
     // Read-only on the server (computed, kept by the form with force_save): its
@@ -103,14 +101,6 @@ function describeSave(record) {
         }
     }
     return { description, unsupported };
-}
-
-/** Whether a field of a new record still holds the default it was created with. */
-function isUntouchedDefault(record, name, sentValue) {
-    if (["one2many", "many2many"].includes(record.fields[name].type)) {
-        return !sentValue.length; // no line added
-    }
-    return record._changes[name] === record._initialChanges[name];
 }
 
 /**

@@ -1,7 +1,7 @@
 import { Component, useState } from "@odoo/owl";
 import { Dialog } from "@web/core/dialog/dialog";
 import { useService } from "@web/core/utils/hooks";
-import { formatChangeValue } from "../../core/offline_change";
+import { formatChangeValue } from "./change_display";
 
 /**
  * A value the server sent in a conflict, in web_read form: a many2many comes

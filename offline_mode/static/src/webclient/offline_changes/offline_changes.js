@@ -8,7 +8,6 @@ import {
     ARCHIVE,
     CONFLICT,
     CREATE,
-    describeFieldChanges,
     REJECTED,
     UNARCHIVE,
     UNLINK,
@@ -16,6 +15,7 @@ import {
 } from "../../core/offline_change";
 import { exportChanges } from "../../core/outbox_export";
 import { useSyncStatus } from "../../core/sync_service";
+import { describeFieldChanges } from "./change_display";
 import { ConflictDialog } from "./conflict_dialog";
 
 /** Rows rendered at first, and added each time the list is scrolled near its end. */
