@@ -83,8 +83,8 @@ function reopened(change) {
  * kept) or into its open creation; deleting a record created offline removes
  * its creation and every change of it; archiving and unarchiving cancel out.
  *
- * @param {import("./offline_change").OfflineChange[]} queue in order
- * @param {import("./offline_change").OfflineChange} change new, without seq
+ * @param {import("../offline_change").OfflineChange[]} queue in order
+ * @param {import("../offline_change").OfflineChange} change new, without seq
  * @returns {{ put: Object[], remove: string[] }}
  */
 export function planEnqueue(queue, change) {

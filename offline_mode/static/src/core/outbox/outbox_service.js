@@ -42,7 +42,7 @@ export const offlineOutboxService = {
             /**
              * The queue, in order; replaced as a whole on each change, its
              * changes never modified (so it is kept raw: no deep reactivity).
-             * @type {import("./offline_change").OfflineChange[]}
+             * @type {import("../offline_change").OfflineChange[]}
              */
             changes: markRaw([]),
             /** changes waiting to be sent */

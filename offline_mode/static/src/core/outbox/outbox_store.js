@@ -92,7 +92,7 @@ export class OutboxStore extends BrowserDatabase {
         return opened.filter(Boolean);
     }
 
-    /** @returns {Promise<import("./offline_change").OfflineChange[]>} in queue order */
+    /** @returns {Promise<import("../offline_change").OfflineChange[]>} in queue order */
     async all() {
         const keyring = await this.keyring();
         const stored = await this._transaction("readonly", (changes) =>
