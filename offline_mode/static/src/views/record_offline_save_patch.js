@@ -32,6 +32,7 @@ import {
     recordNameOf,
     toReadValue,
 } from "../core/record_values";
+import { QUEUED_SAVE_KEY } from "../core/data_path/orm_patch";
 import { clientId } from "../core/sync_service";
 
 function localCopyOf(record) {
@@ -104,8 +105,8 @@ function describeSave(record) {
 }
 
 /**
- * Runs `save` with the ORM of `record`'s model sending, for a new record, the
- * uuid of its creation: the same for every attempt to save that record.
+ * Runs `save` with `record`'s context carrying, for a new record, the uuid of
+ * its creation (see `context` below): the same for every attempt to save it.
  */
 async function withCreationUuid(record, save) {
     if (!record.isNew) {
@@ -113,17 +114,16 @@ async function withCreationUuid(record, save) {
     }
     record._offlineCreationUuid ||= newUuid();
     const creation = { uuid: record._offlineCreationUuid, client_id: clientId() };
-    const orm = record.model.orm;
-    record.model.orm = Object.assign(Object.create(orm), {
-        webSave(model, ids, values, kwargs) {
-            const context = { ...kwargs.context, offline_mode_creation: creation };
-            return orm.webSave(model, ids, values, { ...kwargs, context });
-        },
-    });
+    return withSaveContext(record, { offline_mode_creation: creation }, save);
+}
+
+/** Runs `save` with `values` added to `record`'s context (see `context` below). */
+async function withSaveContext(record, values, save) {
+    record._offlineSaveContext = values;
     try {
         return await save();
     } finally {
-        record.model.orm = orm;
+        record._offlineSaveContext = null;
     }
 }
 
@@ -134,6 +134,15 @@ function passingConnectionLost(onError) {
 }
 
 patch(Record.prototype, {
+    /**
+     * During a save: a new record's web_save tells the server the uuid of its
+     * creation; a save queued offline is answered by the ORM (QUEUED_SAVE_KEY).
+     */
+    get context() {
+        const context = super.context;
+        return this._offlineSaveContext ? { ...context, ...this._offlineSaveContext } : context;
+    },
+
     async _save(options = {}) {
         const localCopy = localCopyOf(this);
         if (!localCopy) {
@@ -184,26 +193,14 @@ patch(Record.prototype, {
         }
 
         // The stock save goes on, its server call answered by the local copy.
-        const resId = change?.resId ?? this.resId;
-        const orm = this.model.orm;
-        this.model.orm = Object.assign(Object.create(orm), {
-            async webSave(model, ids, values, kwargs) {
-                if (kwargs.next_id) {
-                    const { context, specification } = kwargs;
-                    return orm.webRead(model, [kwargs.next_id], { context, specification });
-                }
-                return [{ id: resId }];
-            },
-        });
-        try {
-            const succeeded = await super._save({ ...options, reload: false });
-            if ("display_name" in this.activeFields && description.recordName) {
-                this._applyValues({ display_name: description.recordName });
-            }
-            return succeeded;
-        } finally {
-            this.model.orm = orm;
+        const queued = { [QUEUED_SAVE_KEY]: { resId: change?.resId ?? this.resId } };
+        const succeeded = await withSaveContext(this, queued, () =>
+            super._save({ ...options, reload: false })
+        );
+        if ("display_name" in this.activeFields && description.recordName) {
+            this._applyValues({ display_name: description.recordName });
         }
+        return succeeded;
     },
 
     async _getOnchangeValues(changes) {

@@ -16,7 +16,8 @@
  *
  * This file: Odoo's ORM service is patched so that reads, deletions,
  * (un)archiving, name searches, view loading and new record defaults of every
- * view go through the local copy service started last.
+ * view go through the local copy service started last, and a save whose change
+ * was queued is answered without the server.
  *
  * Failure behaviour: with no local copy (offline mode off), the ORM behaves
  * as without offline mode; what the local copy does on failure is said in
@@ -29,7 +30,29 @@ import { ARCHIVE, UNARCHIVE, UNLINK } from "../offline_change";
 /** The local copy service started last (one per web client, one per unit test). */
 let activeLocalCopy = null;
 
+/**
+ * Context key of a save whose change the outbox already holds (see
+ * record_offline_save_patch.js): `{ resId }`. Answered here, never sent.
+ */
+export const QUEUED_SAVE_KEY = "offline_mode_queued_save";
+
 patch(ORM.prototype, {
+    webSave(model, ids, values, kwargs = {}) {
+        const queued = kwargs.context?.[QUEUED_SAVE_KEY];
+        if (!queued) {
+            return super.webSave(model, ids, values, kwargs);
+        }
+        if (kwargs.next_id) {
+            // Saved from a form's pager: the next record is read as any other.
+            const context = { ...kwargs.context };
+            delete context[QUEUED_SAVE_KEY];
+            return this.webRead(model, [kwargs.next_id], {
+                context,
+                specification: kwargs.specification,
+            });
+        }
+        return Promise.resolve([{ id: queued.resId }]);
+    },
     webRead(model, ids, kwargs = {}) {
         if (!activeLocalCopy) {
             return super.webRead(model, ids, kwargs);
