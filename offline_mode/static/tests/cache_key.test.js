@@ -260,4 +260,8 @@ test("a statusbar's stages have one key whatever the record's own stage", () => 
         kwargs: { ...stages(1).kwargs, domain: [["team_id", "=", 2]] },
     };
     expect(readCacheKey(url, otherTeam)).not.toBe(readCacheKey(url, stages(1)));
+    // A view's own search of that shape answers other records for each id: keys apart.
+    const viewSearch = (id) => ({ ...stages(id), method: "web_search_read" });
+    const searchUrl = "/web/dataset/call_kw/crm.stage/web_search_read";
+    expect(readCacheKey(searchUrl, viewSearch(1))).not.toBe(readCacheKey(searchUrl, viewSearch(4)));
 });

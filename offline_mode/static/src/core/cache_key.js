@@ -263,15 +263,16 @@ export function readCacheKey(url, params) {
         delete normalized.after;
     }
     const domain = normalized.kwargs?.domain;
-    if (isOwnValueOrDomain(domain)) {
+    if (normalized.method === "search_read" && isOwnValueOrDomain(domain)) {
         normalized.kwargs = { ...normalized.kwargs, domain: domain.slice(2) };
     }
     return stableStringify([url, normalized]);
 }
 
 /**
- * Whether a search domain is `['|', ['id', '=', value], ...]`: a statusbar's
- * stages, the record's own stage or those of its domain. One key for all its
+ * Whether a search domain is `['|', ['id', '=', value], ...]`: in a
+ * `search_read`, a statusbar's stages, the record's own stage or those of its
+ * domain (a view's own searches keep their key whole). One key for all its
  * values: a stage chosen offline is among those the answer holds, and the
  * statusbar reads them again at each change of the record.
  */

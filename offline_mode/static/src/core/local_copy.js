@@ -111,8 +111,8 @@ const TRUE_LEAF = [1, "=", 1];
 /**
  * Whether a record created offline matches a search domain. A term on a field
  * the creation does not hold (a related path, a field the form did not show or
- * showed empty, left to the server) cannot be checked in the browser: it is taken as met, so that what the user
- * created stays in sight. The group of a grouped view then decides: its
+ * showed empty, left to the server) cannot be checked in the browser: it is
+ * taken as met, so that what the user created stays in sight. The group of a grouped view then decides: its
  * search carries `default_<grouped field>` in its context (see the web
  * client's relational model), and the record is only in the group of its value.
  */
@@ -129,7 +129,7 @@ function matchesDomain(creation, domain, context, fieldsOf) {
     }
     const isKnownTerm = (term) =>
         !Array.isArray(term) ||
-        (typeof term[0] === "string" && term[0].split(".").length === 1 && term[0] in values) ||
+        (typeof term[0] === "string" && !term[0].includes(".") && term[0] in values) ||
         typeof term[0] === "number";
     const checkable = domain.map((term) => (isKnownTerm(term) ? term : TRUE_LEAF));
     if (checkable.some((term, index) => term !== domain[index]) && !isInGroupOf(values, context)) {

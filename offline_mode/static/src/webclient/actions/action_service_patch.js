@@ -12,11 +12,17 @@ import { needsServerText } from "../../core/offline_hooks";
 patch(actionService, {
     start(env) {
         const actionManager = super.start(...arguments);
+        /** Whether the client is offline; then the user is told the server is needed. */
+        const refusedOffline = () => {
+            if (!env.services.offline_connectivity?.status.isOffline) {
+                return false;
+            }
+            env.services.notification.add(needsServerText(), { type: "warning" });
+            return true;
+        };
         const doAction = actionManager.doAction;
         actionManager.doAction = (actionRequest, options) => {
-            const isOffline = env.services.offline_connectivity?.status.isOffline;
-            if (isOffline && SERVER_ONLY_ACTION_TYPES.has(actionRequest?.type)) {
-                env.services.notification.add(needsServerText(), { type: "warning" });
+            if (SERVER_ONLY_ACTION_TYPES.has(actionRequest?.type) && refusedOffline()) {
                 return Promise.resolve();
             }
             return doAction.call(actionManager, actionRequest, options);
@@ -25,9 +31,7 @@ patch(actionService, {
         // through a method (Sales' reporting lists) is refused here.
         const doActionButton = actionManager.doActionButton;
         actionManager.doActionButton = (params, options) => {
-            const isOffline = env.services.offline_connectivity?.status.isOffline;
-            if (isOffline && params.type === "object") {
-                env.services.notification.add(needsServerText(), { type: "warning" });
+            if (params.type === "object" && refusedOffline()) {
                 return Promise.resolve();
             }
             // Odoo's own reads `this.currentController` (embedded actions).
