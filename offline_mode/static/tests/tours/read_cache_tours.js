@@ -322,8 +322,12 @@ tours.add("offline_mode_files", {
                 window.offlineModeAttachments = Object.fromEntries(
                     attachments.map(({ id, name }) => [name, id])
                 );
-                // Stored by the worker once received.
-                await new Promise((resolve) => setTimeout(resolve, 500));
+                // Stored by the worker once received and sealed: wait until it is.
+                const url = `/web/content/${window.offlineModeAttachments["offline_mode_opened.txt"]}?download=true`;
+                const start = Date.now();
+                while (!(await caches.match(url)) && Date.now() - start < 10000) {
+                    await new Promise((resolve) => setTimeout(resolve, 50));
+                }
             },
         },
         ...goOffline(),
