@@ -11,33 +11,11 @@ import time
 import uuid
 
 from support.browser import Browser
-from support.offline_data import UNLOCK_PAGE_SHOWN, unlock
+from support.offline_data import UNLOCK_PAGE_SHOWN, shell_cache, shell_index, unlock, wait_for_shell
 
 SYNC_TIMEOUT = 60
 
 
-
-
-def _shell_cache(database, uid):
-    return f"offline_mode_shell:{database}:{uid}"
-
-
-def _shell_index(tab, database, uid):
-    """What the worker kept for that user: {versioned: [...], bytes: {url: size}}, or None."""
-    return tab.evaluate(f"""caches.match("/offline_mode/shell/index", {{cacheName: {json.dumps(_shell_cache(database, uid))}}})
-        .then((index) => index ? index.json() : null)""")
-
-
-def _wait_for_shell(tab, database, uid, timeout=30):
-    """Until the worker holds the page and everything versioned it loads (bundles, menus, translations)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        index = _shell_index(tab, database, uid)
-        if index and "/offline_mode/shell/page" in " ".join(index["bytes"]) and index["versioned"] \
-                and all(url in index["bytes"] for url in index["versioned"]):
-            return index
-        assert time.monotonic() < deadline, f"the shell was not kept: {index}"
-        time.sleep(0.3)
 
 
 def _shell_caches(tab):
@@ -80,7 +58,7 @@ def test_offline_reload_reopens_the_form_which_is_edited_saved_still_listed_afte
     tab = browser.new_tab(cookies=admin.http.cookies.get_dict())
     _confirm_leaving(tab)
     _open_form(tab, f"{server.url}/odoo/action-contacts.action_contacts/{partner}")
-    _wait_for_shell(tab, server.database, admin.uid)
+    wait_for_shell(tab, server.database, admin.uid)
 
     browser.set_offline(True)
     tab.reload()
@@ -122,7 +100,7 @@ def test_new_tab_offline_opens_the_pipeline_and_a_record_created_offline(server,
     tab.wait_for(".o_form_view .o_field_widget[name=name] :is(input, textarea)")
     tab.click(".o_form_button_cancel")
     tab.wait_for(".o_kanban_view, .o_list_view")
-    _wait_for_shell(tab, server.database, admin.uid)
+    wait_for_shell(tab, server.database, admin.uid)
 
     browser.set_offline(True)
     pipeline = browser.new_tab()
@@ -157,7 +135,7 @@ def test_browser_restarted_offline_starts_and_lists_the_pending_changes(server, 
         tab = first.new_tab(cookies=cookies)
         _confirm_leaving(tab)
         _open_form(tab, url)
-        _wait_for_shell(tab, server.database, admin.uid)
+        wait_for_shell(tab, server.database, admin.uid)
         first.set_offline(True)
         tab.wait_for(".o_offline_mode_systray", timeout=10)
         tab.fill(".o_field_widget[name=function] input", "Edited before a restart")
@@ -194,7 +172,7 @@ def test_after_logout_an_offline_navigation_serves_nothing_of_the_user(server, m
     tab = browser.new_tab(cookies=first.http.cookies.get_dict())
     tab.goto(f"{server.url}/odoo/action-contacts.action_contacts")
     tab.wait_for(".o_kanban_view .o_kanban_record")
-    _wait_for_shell(tab, server.database, first.uid)
+    wait_for_shell(tab, server.database, first.uid)
 
     tab.click(".o_user_menu .dropdown-toggle, .o_user_menu button")
     tab.click(".o-dropdown--menu .dropdown-item", text="Log out")
@@ -215,7 +193,7 @@ def test_another_user_never_gets_the_first_users_page(server, admin, make_user, 
     tab = browser.new_tab(cookies=first.http.cookies.get_dict())
     tab.goto(f"{server.url}/odoo/action-contacts.action_contacts")
     tab.wait_for(".o_kanban_view .o_kanban_record")
-    _wait_for_shell(tab, server.database, first.uid)
+    wait_for_shell(tab, server.database, first.uid)
 
     # The first user's session ends without the user menu (typed URL); the second logs in.
     tab.goto(f"{server.url}/web/session/logout", ready="location.pathname === '/web/login'")
@@ -227,8 +205,8 @@ def test_another_user_never_gets_the_first_users_page(server, admin, make_user, 
     tab.fill("input[name=password]", login)
     tab.click("button[type=submit]")
     tab.wait_for_js("window.odoo && odoo.isReady", timeout=60)
-    _wait_for_shell(tab, server.database, second.uid)
-    assert _shell_caches(tab) == [_shell_cache(server.database, second.uid)]
+    wait_for_shell(tab, server.database, second.uid)
+    assert _shell_caches(tab) == [shell_cache(server.database, second.uid)]
 
     browser.set_offline(True)
     tab.reload()
@@ -241,7 +219,7 @@ def test_another_user_never_gets_the_first_users_page(server, admin, make_user, 
 def test_new_bundles_replace_the_kept_ones_after_an_upgrade(server, admin, browser, log_dir, report):
     tab = browser.new_tab(cookies=admin.http.cookies.get_dict())
     tab.goto(f"{server.url}/odoo/action-base.action_res_users")
-    before = set(_wait_for_shell(tab, server.database, admin.uid)["versioned"])
+    before = set(wait_for_shell(tab, server.database, admin.uid)["versioned"])
     asset = admin.call_kw("ir.asset", "create", [{
         "name": "offline_mode test: a new version of the backend bundle",
         "bundle": "web.assets_web",
@@ -250,14 +228,14 @@ def test_new_bundles_replace_the_kept_ones_after_an_upgrade(server, admin, brows
     try:
         tab.reload()
         deadline = time.monotonic() + 30
-        while set(_shell_index(tab, server.database, admin.uid)["versioned"]) == before:
+        while set(shell_index(tab, server.database, admin.uid)["versioned"]) == before:
             assert time.monotonic() < deadline, "the kept shell still lists the old bundles"
             time.sleep(0.3)
-        after = set(_wait_for_shell(tab, server.database, admin.uid)["versioned"])
+        after = set(wait_for_shell(tab, server.database, admin.uid)["versioned"])
         loaded = set(tab.evaluate("[...document.querySelectorAll('script[src^=\"/web/assets/\"]')]"
                                   ".map((script) => script.src)"))
         assert loaded and loaded <= after and not loaded & before
-        kept = set(tab.evaluate(f"caches.open({json.dumps(_shell_cache(server.database, admin.uid))})"
+        kept = set(tab.evaluate(f"caches.open({json.dumps(shell_cache(server.database, admin.uid))})"
                                 ".then((cache) => cache.keys()).then((keys) => keys.map((key) => key.url))"))
         assert not (before - after) & kept, "bundles of the old version are still kept"
         assert after <= kept

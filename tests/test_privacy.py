@@ -29,6 +29,7 @@ from support.offline_data import (
     sign_in,
     unblock_sync,
     unlock,
+    wait_for_shell,
 )
 
 PROVIDER_TOKEN = "loopback-token"
@@ -43,14 +44,6 @@ def _marker(label):
 def _confirm_leaving(tab):
     tab.on_event["Page.javascriptDialogOpening"] = lambda params: tab.send("Page.handleJavaScriptDialog", accept=True)
 
-
-
-def _wait_for_shell(tab, database, uid, timeout=30):
-    deadline = time.monotonic() + timeout
-    while not tab.evaluate(f"caches.match('/offline_mode/shell/page', {{cacheName: 'offline_mode_shell:{database}:{uid}'}})"
-                           ".then(Boolean)"):
-        assert time.monotonic() < deadline, "the shell was not kept"
-        time.sleep(0.3)
 
 
 def _login_of(admin, user):
@@ -86,7 +79,7 @@ def test_another_user_after_a_session_end_never_reads_the_first_users_data_and_t
     _confirm_leaving(tab)
     block_sync(tab)  # the change must still be pending when the session ends
     tab.goto(f"{server.url}/odoo/action-contacts.action_contacts")
-    _wait_for_shell(tab, server.database, first.uid)
+    wait_for_shell(tab, server.database, first.uid)
     _cache_and_change_offline(browser, tab, server, partner, "function", changed)
     browser.set_offline(False)
 
@@ -146,7 +139,7 @@ def test_the_profile_folder_holds_no_clear_text_of_values_cached_or_changed_offl
         tab = chromium.new_tab(cookies=user.http.cookies.get_dict())
         _confirm_leaving(tab)
         tab.goto(f"{server.url}/odoo/action-contacts.action_contacts")
-        _wait_for_shell(tab, server.database, user.uid)
+        wait_for_shell(tab, server.database, user.uid)
         _cache_and_change_offline(chromium, tab, server, partner, "phone", changed)
         # A value stored in clear by a page, to prove the search finds what is there.
         tab.evaluate(f"""new Promise((resolve) => {{
@@ -262,7 +255,7 @@ def test_browser_restart_offline_asks_to_unlock_refuses_a_wrong_secret_and_opens
                 admin, db_rows, first, server, log_dir, provider)
         _confirm_leaving(tab)
         tab.goto(f"{server.url}/odoo/action-contacts.action_contacts")
-        _wait_for_shell(tab, server.database, uid)
+        wait_for_shell(tab, server.database, uid)
         _cache_and_change_offline(first, tab, server, partner, "function", changed)
     finally:
         first.close()

@@ -209,8 +209,17 @@ class Tab:
                 pass
             if time.monotonic() > deadline:
                 self.screenshot("/tmp/offline_mode_timeout.png")
-                raise BrowserError(f"timed out waiting for {expression} (screenshot /tmp/offline_mode_timeout.png)")
+                raise BrowserError(f"timed out waiting for {expression} on {self._where()} "
+                                   "(screenshot /tmp/offline_mode_timeout.png)")
             time.sleep(0.1)
+
+    def _where(self):
+        """The page's address, title and first words, for a failure told in a log with no screenshot."""
+        try:
+            return self.evaluate("JSON.stringify([location.href, document.title, "
+                                 "(document.body?.innerText || '').slice(0, 300)])", await_promise=False)
+        except (BrowserError, websocket.WebSocketException) as error:
+            return f"a page that does not answer ({error})"
 
     def wait_for(self, selector, timeout=DEFAULT_TIMEOUT, text=None):
         """Wait for a visible element matching `selector` (and containing `text`)."""

@@ -1,7 +1,9 @@
 """What offline mode keeps in a browser, seen from a page: every IndexedDB database and
-Cache Storage entry as text (to look for clear values), and the unlock page driven as a
-user drives it."""
+Cache Storage entry as text (to look for clear values), the web client's shell the
+service worker keeps, and the unlock page driven as a user drives it."""
+import json
 import os
+import time
 
 # Every store of every IndexedDB database and every Cache Storage entry, as text:
 # what any script of the origin (another user's page) can read.
@@ -46,6 +48,29 @@ def databases(tab):
 
 def cache_names(tab):
     return tab.evaluate("caches.keys()")
+
+
+def shell_cache(database, uid):
+    return f"offline_mode_shell:{database}:{uid}"
+
+
+def shell_index(tab, database, uid):
+    """What the worker kept for that user: {versioned: [...], bytes: {url: size}}, or None."""
+    return tab.evaluate(f"""caches.match("/offline_mode/shell/index", {{cacheName: {json.dumps(shell_cache(database, uid))}}})
+        .then((index) => index ? index.json() : null)""")
+
+
+def wait_for_shell(tab, database, uid, timeout=30):
+    """Until the worker holds all an offline start needs: the page, the unlock page (kept right
+    after it) and everything versioned the page loads (bundles, menus, translations)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        index = shell_index(tab, database, uid)
+        if index and {"/offline_mode/shell/page", "/offline_mode/shell/unlock"} <= set(index["bytes"]) \
+                and index["versioned"] and all(url in index["bytes"] for url in index["versioned"]):
+            return index
+        assert time.monotonic() < deadline, f"the shell was not kept: {index}"
+        time.sleep(0.3)
 
 
 def files_holding(folder, *texts):
