@@ -18,11 +18,20 @@ import { session } from "@web/session";
 import { WebClient } from "@web/webclient/webclient";
 import { openEntry } from "@offline_mode/core/crypto/read_cache_sealing";
 import { requestResult } from "@offline_mode/core/browser_db";
+import { newUuid } from "@offline_mode/core/offline_change";
+import { outboxDatabaseName } from "@offline_mode/core/outbox/outbox_schema";
 import { offlineDatabaseName } from "@offline_mode/core/read_cache/read_cache_schema";
 import { ReadCacheStore } from "@offline_mode/core/read_cache/read_cache_store";
 import { serveTestKey, testKeyring } from "./offline_key_test_helpers";
 
-let databaseCount = 0;
+/**
+ * A name no other test uses, for what a test keeps in the browser. Neither the
+ * time nor a counter would do: hoot starts every test at the same mocked date,
+ * and loads the modules again for each test file (a counter starts over).
+ */
+function uniqueName(prefix) {
+    return `${prefix}_${newUuid()}`;
+}
 
 // What is served offline comes from IndexedDB, whose pace a test does not control:
 // hoot's waitFor and waitUntil, with a longer timeout.
@@ -32,16 +41,17 @@ export const waitUntil = (predicate, options) =>
     hootWaitUntil(predicate, { ...IDB_TIMEOUT, ...options });
 
 /**
- * Gives each test of the file its own IndexedDB database (the read cache names
- * it after the Odoo database), deleted after the test, and offline mode settings
+ * Gives each test of the file its own Odoo database name, so its own browser
+ * databases (the read cache and the outbox are named after it), deleted after
+ * the test, its own key entries and channel between tabs; and offline mode settings
  * in the session. The ping route answers like the server does.
  *
  * @param {Object} [settings] offline mode settings to use instead of the defaults
  */
 export function defineOfflineModeTestSetup(settings = {}) {
     beforeEach(() => {
-        serverState.db = `offline_mode_test_${Date.now()}_${++databaseCount}`;
-        const databaseName = `offline_mode:${serverState.db}:${serverState.userId}`;
+        serverState.db = uniqueName("offline_mode_test");
+        const { db, userId } = serverState;
         patchWithCleanup(session, {
             offline_mode: {
                 enabled: true,
@@ -55,7 +65,9 @@ export function defineOfflineModeTestSetup(settings = {}) {
         });
         onRpc("/offline_mode/ping", () => ({}), { pure: true });
         serveTestKey();
-        after(() => deleteDatabases([databaseName]));
+        after(() =>
+            deleteDatabases([offlineDatabaseName(db, userId), outboxDatabaseName(db, userId)])
+        );
     });
 }
 
@@ -154,7 +166,7 @@ export function deleteDatabases(names) {
  * closed and deleted after the test.
  */
 export function storeOfItsOwn(makeStore) {
-    const store = makeStore(`offline_mode_test_store_${Date.now()}_${++databaseCount}`);
+    const store = makeStore(uniqueName("offline_mode_test_store"));
     after(async () => {
         await store.close();
         await deleteDatabases([store.name]);
