@@ -1,5 +1,6 @@
 import { describe, expect, test } from "@odoo/hoot";
-import { requestResult } from "@offline_mode/core/browser_db";
+import { BrowserDatabase, requestResult } from "@offline_mode/core/browser_db";
+import { READ_CACHE_UPGRADES } from "@offline_mode/core/read_cache/read_cache_schema";
 import { ReadCacheStore } from "@offline_mode/core/read_cache/read_cache_store";
 import { storeOfItsOwn } from "./offline_test_helpers";
 
@@ -179,11 +180,12 @@ test("a long eviction runs in several transactions without losing its place", as
     expect((await store.usage()).entries).toBe(2);
 });
 
-/** The keys of the stored answers, in key order. */
-function storedKeys(store) {
-    return store.transaction(["read_entries"], "readonly", (tx) =>
-        requestResult(tx.objectStore("read_entries").getAllKeys())
+/** The keys of the stored answers, in eviction order. */
+async function storedKeys(store) {
+    const infos = await store.transaction(["read_entries"], "readonly", (tx) =>
+        requestResult(tx.objectStore("read_entries").getAll())
     );
+    return infos.map((info) => info.key);
 }
 
 test("pinned answers sharing a time of use with evicted ones are kept across transactions", async () => {
@@ -212,10 +214,11 @@ test("pinned answers sharing a time of use with evicted ones are kept across tra
         bytes: bytes - 1305 * entrySize,
         entries: 1205,
     });
+    // The pinned ones moved after the others.
     const kept = await storedKeys(store);
     expect(kept.length).toBe(1205);
-    expect(kept.at(1199)).toBe("a1199");
-    expect(kept.slice(1200)).toEqual(["b0005", "b0006", "b0007", "b0008", "b0009"]);
+    expect(kept.slice(0, 5)).toEqual(["b0005", "b0006", "b0007", "b0008", "b0009"]);
+    expect(kept.at(-1)).toBe("a1199");
 
     // Expiry stops at its time, pinned answers before it skipped.
     expect((await store.deleteExpired(1, 2001)).evicted).toBe(0);
@@ -249,7 +252,7 @@ test("a pass stopped partway leaves the usage total exact, and the next one goes
     await store.pin("kept");
     const sizeOf = ({ key, json }) => key.length + json.length;
     const expectLeft = async (left) => {
-        expect(await storedKeys(store)).toEqual(left.map((answer) => answer.key));
+        expect((await storedKeys(store)).sort()).toEqual(left.map((answer) => answer.key));
         expect(await store.usage()).toEqual({
             bytes: left.reduce((sum, answer) => sum + sizeOf(answer), 0),
             entries: left.length,
@@ -284,4 +287,52 @@ test("an eviction over pinned answers only ends, deleting nothing", async () => 
     expect((await store.evictTo(0)).evicted).toBe(0);
     expect((await store.clearReadData()).evicted).toBe(0);
     expect(await store.usage()).toEqual(usage);
+});
+
+test("answers used since stored go in the order of their last use", async () => {
+    const store = makeStore();
+    for (let index = 1; index <= 6; index++) {
+        await store.putEntries([entry(`k${index}`, 10)], index * 1000);
+    }
+    // k1, used after k3 was stored, goes right after it; k2, used last, goes last.
+    await store.touch(["k1"], 3500);
+    await store.touch(["k2"], 9000);
+    const { bytes, entries } = await store.usage();
+    const entrySize = bytes / entries;
+    expect((await store.evictTo(bytes - 4 * entrySize)).evicted).toBe(4);
+    expect((await storedKeys(store)).sort()).toEqual(["k2", "k6"]);
+    expect((await store.evictTo(entrySize)).evicted).toBe(1);
+    expect(await storedKeys(store)).toEqual(["k2"]);
+});
+
+test("a read cache of the previous schema is kept, in the order of last use", async () => {
+    const name = `offline_mode_test_v2_${Date.now()}`;
+    const previous = new BrowserDatabase(name, { upgrades: READ_CACHE_UPGRADES.slice(0, 2) });
+    await previous.transaction(
+        ["read_entries", "read_payloads", "read_usage"],
+        "readwrite",
+        (tx) => {
+            [
+                ["used", 3000],
+                ["old", 1000],
+                ["recent", 2000],
+            ].forEach(([key, usedAt]) => {
+                const info = { key, tags: [`t:${key}`], size: 10, storedAt: 1000, usedAt };
+                tx.objectStore("read_entries").put(info);
+                tx.objectStore("read_payloads").put({ key, json: `"${key}"` });
+            });
+            return requestResult(
+                tx.objectStore("read_usage").put({ id: "usage", bytes: 30, entries: 3 })
+            );
+        }
+    );
+    await previous.close();
+    const store = storeOfItsOwn(() => new ReadCacheStore(name));
+    expect(await store.getJson("old")).toBe('"old"');
+    expect(await storedKeys(store)).toEqual(["old", "recent", "used"]);
+    expect(await store.keysWithTag("t:used", 10)).toEqual(["used"]);
+    expect((await store.evictTo(10)).evicted).toBe(2);
+    expect(await store.getJson("used")).toBe('"used"');
+    const db = await store.database();
+    expect(db.objectStoreNames.contains("read_entries_v2")).toBe(false);
 });

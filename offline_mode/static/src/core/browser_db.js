@@ -57,8 +57,14 @@ export function isQuotaError(error) {
 }
 
 /**
+ * @typedef {(db: IDBDatabase, transaction: IDBTransaction) => void} Upgrade
+ *   may move data with requests of `transaction` (the upgrade's own): the
+ *   database opens once they are done, or not at all if one fails
+ */
+
+/**
  * @param {string} name
- * @param {Array<(db: IDBDatabase) => void>} upgrades
+ * @param {Upgrade[]} upgrades
  * @returns {Promise<IDBDatabase>}
  */
 function openWithUpgrades(name, upgrades) {
@@ -66,7 +72,7 @@ function openWithUpgrades(name, upgrades) {
         const request = indexedDB.open(name, upgrades.length);
         request.onupgradeneeded = (event) => {
             for (let version = event.oldVersion; version < upgrades.length; version++) {
-                upgrades[version](request.result);
+                upgrades[version](request.result, request.transaction);
             }
         };
         request.onsuccess = () => resolve(request.result);
@@ -83,7 +89,7 @@ export class BrowserDatabase {
     /**
      * @param {string} name the IndexedDB database name
      * @param {Object} schema
-     * @param {Array<(db: IDBDatabase) => void>} schema.upgrades the one at
+     * @param {Upgrade[]} schema.upgrades the one at
      *   index `n` brings the database to version `n + 1`: append new versions,
      *   never change a released one (databases in browsers upgrade in place)
      * @param {IDBTransactionDurability} [schema.durability] of the writes

@@ -4,127 +4,125 @@
  * switched off, everything at a hard refresh. Entries carrying a pinned tag
  * (data that changes made offline still need) are never deleted here.
  *
- * Failure behaviour: each deletion and the usage total it changes are written
- * in the same transaction, so a crash or a closed tab leaves a consistent
- * cache. A long eviction is a series of short transactions (about
- * TRANSACTION_MS each, at most 1,000 entries), so that reads (of this tab or
- * another) never wait long; a crash between two leaves it partly done,
- * consistent.
+ * How a pass goes (read_cache_schema.js keys answers `[placedAt, key]`): it
+ * reads entries from the first in that order and deletes what it visited with
+ * one range deletion per store, instead of one request per answer. An entry
+ * it meets used since it was placed is moved to the place of its last use
+ * (and met again there if the pass goes that far); a pinned one is moved to
+ * the end. Reading an answer only writes its time of use: the order is put
+ * right by the pass that needs it.
+ *
+ * Failure behaviour: the deletions, the moves and the usage total they change
+ * are written in the same transaction, so a crash or a closed tab leaves a
+ * consistent cache. A long pass is a series of short transactions (about
+ * TRANSACTION_MS each), so that reads (of this tab or another) never wait
+ * long; a crash between two leaves it partly done, consistent.
  * Another tab evicting at the same time is run before or after, never
  * interleaved (IndexedDB orders transactions on the same stores).
  */
-import { requestResult, walkCursor } from "../browser_db";
+import { requestResult } from "../browser_db";
 import { DELETION_STORES, pinnedIn, readUsage } from "./read_cache_schema";
 
 /**
- * How many entries one eviction transaction visits (see deleteEntriesInOrder):
- * read in one request, deleted without waiting on each deletion. The count
- * follows how fast the browser deletes, so that a transaction lasts about
- * TRANSACTION_MS: reads of the page, which wait for it, never wait long.
+ * How many entries one eviction transaction visits. The count follows how
+ * fast the browser goes, so that a transaction lasts about TRANSACTION_MS:
+ * reads of the page, which wait for it, never wait long.
  */
-const ENTRIES_PER_TRANSACTION = { first: 100, least: 10, most: 1000 };
+const ENTRIES_PER_TRANSACTION = { first: 1000, least: 100, most: 10000 };
 const TRANSACTION_MS = 50;
 
 /**
  * @typedef {import("./read_cache_schema").Usage} Usage
  * @typedef {import("./read_cache_store").EntryInfo} EntryInfo
  * @typedef {import("../browser_db").BrowserDatabase} BrowserDatabase
- * @typedef {{ key: any, primaryKey: string }} Position where a walk stopped:
- *   the index key (the entry's key when walking the store) and the entry's key
  */
 
+/** @param {EntryInfo} info */
+const placeOf = (info) => [info.placedAt, info.key];
+
 /**
- * The next `count` entries (fewer at the end) in the order of `source`, after
- * the position `last`, within `rangeFrom(lower, lowerOpen)`.
+ * Goes through `batch` (entries read in eviction order) as the pass does:
+ * each entry is evicted, or moved (pinned: to `now`, at the end; used since
+ * placed: to its time of use, and met again in this batch if that place is
+ * within it), until `shouldEvict()` is false or an entry moved to the end is
+ * met again (all was visited).
  *
- * Index keys repeat (answers stored together share their time of use): when
- * entries of the last index key were visited and kept (`keptAtLast`, pinned),
- * the rest of that key is walked with a cursor set past the last entry, so
- * that kept entries are not read again at each transaction; the following
- * keys are read in one request.
- *
- * @param {IDBObjectStore | IDBIndex} source
- * @param {(lower?: any, lowerOpen?: boolean) => IDBKeyRange | null} rangeFrom
- * @param {Position | null} last
- * @param {boolean} byIndex whether `source` is an index (its keys repeat)
- * @param {number} keptAtLast
- * @param {number} count
- * @returns {Promise<EntryInfo[]>}
+ * @param {EntryInfo[]} batch
+ * @param {Object} pass
+ * @param {(info: EntryInfo) => boolean} pass.isPinned
+ * @param {boolean} pass.clearAll evict used entries too
+ * @param {number} pass.now
+ * @param {Set<string>} pass.movedToEnd keys moved to the end by this pass so far
+ * @param {() => boolean} pass.shouldEvict
+ * @param {(info: EntryInfo) => void} pass.evict
+ * @returns {{ last: EntryInfo | null, moves: Map<string, [EntryInfo, number]>, stopped: boolean }}
+ *   `last`: the last entry of `batch` visited (what is deleted ends there);
+ *   `moves`: entries to write again, by key: as stored, and their new place
  */
-async function nextEntries(source, rangeFrom, last, byIndex, keptAtLast, count) {
-    if (!last) {
-        return requestResult(source.getAll(rangeFrom(), count));
-    }
-    if (!byIndex) {
-        // Keys of the store are unique: resume strictly after the last one.
-        return requestResult(source.getAll(rangeFrom(last.primaryKey, true), count));
-    }
-    const found = [];
-    if (keptAtLast) {
-        let positioned = false;
-        await walkCursor(source.openCursor(IDBKeyRange.only(last.key)), (cursor) => {
-            const order = indexedDB.cmp(cursor.primaryKey, last.primaryKey);
-            if (order < 0 && !positioned) {
-                positioned = true;
-                cursor.continuePrimaryKey(last.key, last.primaryKey);
-                return undefined;
+function visitBatch(batch, { isPinned, clearAll, now, movedToEnd, shouldEvict, evict }) {
+    const moves = new Map();
+    /** entries moved within the batch, in order of their new place */
+    const later = [];
+    const end = batch.length && placeOf(batch.at(-1));
+    let next = 0;
+    let last = null;
+    while (next < batch.length || later.length) {
+        const fromBatch =
+            next < batch.length &&
+            (!later.length || indexedDB.cmp(placeOf(batch[next]), placeOf(later[0])) < 0);
+        const info = fromBatch ? batch[next] : later[0];
+        if (!shouldEvict() || movedToEnd.has(info.key)) {
+            return { last, moves, stopped: true };
+        }
+        if (fromBatch) {
+            next += 1;
+            last = info;
+        } else {
+            later.shift();
+        }
+        if (isPinned(info)) {
+            movedToEnd.add(info.key);
+            moves.set(info.key, [info, now]);
+        } else if (!clearAll && info.usedAt > info.placedAt) {
+            const moved = { ...info, placedAt: info.usedAt };
+            moves.set(info.key, [info, moved.placedAt]);
+            if (indexedDB.cmp(placeOf(moved), end) < 0) {
+                const at = later.findIndex(
+                    (other) => indexedDB.cmp(placeOf(other), placeOf(moved)) > 0
+                );
+                later.splice(at === -1 ? later.length : at, 0, moved);
             }
-            if (order <= 0) {
-                return true; // the last entry visited, kept
-            }
-            found.push(cursor.value);
-            return found.length < count;
-        });
-    } else {
-        // Entries of the last key visited were all deleted (or concurrently
-        // stored since): those not after the last position are left out.
-        const rest = await requestResult(source.getAll(IDBKeyRange.only(last.key), count));
-        found.push(...rest.filter((info) => indexedDB.cmp(info.key, last.primaryKey) > 0));
+        } else {
+            // Met again at its new place: the stored one goes with the range.
+            moves.delete(info.key);
+            evict(info);
+        }
     }
-    if (found.length < count) {
-        const more = await requestResult(
-            source.getAll(rangeFrom(last.key, true), count - found.length)
-        );
-        found.push(...more);
-    }
-    return found;
+    return { last, moves, stopped: false };
 }
 
 /**
- * Deletes entries in the order of the `usedAt` index (below `usedBefore`
- * when given), or of their keys when `indexName` is null, while
- * `shouldContinue(usage)` holds, skipping pinned ones.
- *
- * Each transaction reads the next entries (ENTRIES_PER_TRANSACTION) in one
- * request and deletes them (entry and payload) without waiting for each
- * deletion: IndexedDB runs the requests of a transaction in order, and any
- * failing one aborts the whole transaction, usage total included. The next
- * transaction resumes after the last entry visited instead of walking again
- * over what was deleted or kept.
+ * Deletes entries in eviction order while `shouldContinue(usage)` holds,
+ * skipping pinned ones: those last used before `before` when given, or all of
+ * them with `clearAll` (used or not).
  *
  * @param {BrowserDatabase} database
- * @param {"usedAt" | null} indexName
- * @param {number | null} usedBefore
- * @param {(usage: Usage) => boolean} shouldContinue
+ * @param {Object} pass
+ * @param {number | null} [pass.before]
+ * @param {boolean} [pass.clearAll]
+ * @param {(usage: Usage) => boolean} [pass.shouldContinue]
+ * @param {number} [pass.now] where pinned entries are moved
  * @returns {Promise<{ evicted: number, freedBytes: number, tags: Set<string>, usage: Usage }>}
  */
-export async function deleteEntriesInOrder(database, indexName, usedBefore, shouldContinue) {
+export async function deleteEntriesInOrder(
+    database,
+    { before = null, clearAll = false, shouldContinue = () => true, now = Date.now() }
+) {
     const result = { evicted: 0, freedBytes: 0, tags: new Set() };
-    /** @type {Position | null} the last entry visited */
-    let last = null;
+    const movedToEnd = new Set();
+    const range = before === null ? null : IDBKeyRange.upperBound([before], true);
     let finished = false;
     let usage;
-    /** @type {(lower?: any, lowerOpen?: boolean) => IDBKeyRange | null} */
-    const rangeFrom = (lower, lowerOpen = false) => {
-        if (usedBefore === null) {
-            return lower === undefined ? null : IDBKeyRange.lowerBound(lower, lowerOpen);
-        }
-        return lower === undefined
-            ? IDBKeyRange.upperBound(usedBefore, true)
-            : IDBKeyRange.bound(lower, usedBefore, lowerOpen, true);
-    };
-    /** how many entries visited at the index key of `last` were kept (pinned) */
-    let keptAtLast = 0;
     let count = ENTRIES_PER_TRANSACTION.first;
     while (!finished) {
         const started = performance.now();
@@ -132,41 +130,41 @@ export async function deleteEntriesInOrder(database, indexName, usedBefore, shou
             const pinned = await pinnedIn(tx);
             const usageStore = tx.objectStore("read_usage");
             const usage = await readUsage(usageStore);
-            const payloads = tx.objectStore("read_payloads");
             const infos = tx.objectStore("read_entries");
-            const source = indexName ? infos.index(indexName) : infos;
-            const batch = await nextEntries(
-                source,
-                rangeFrom,
-                last,
-                Boolean(indexName),
-                keptAtLast,
-                count
-            );
-            finished = batch.length < count;
-            for (const info of batch) {
-                if (!shouldContinue(usage)) {
-                    finished = true;
-                    break;
-                }
-                const key = indexName ? info[indexName] : info.key;
-                if (!last || indexedDB.cmp(key, last.key) !== 0) {
-                    keptAtLast = 0;
-                }
-                last = { key, primaryKey: info.key };
-                if (info.tags.some((tag) => pinned.has(tag))) {
-                    keptAtLast += 1;
-                    continue;
-                }
-                infos.delete(info.key);
-                payloads.delete(info.key);
-                usage.bytes -= info.size;
-                usage.entries -= 1;
-                result.evicted += 1;
-                result.freedBytes += info.size;
-                info.tags.forEach((tag) => result.tags.add(tag));
+            const payloads = tx.objectStore("read_payloads");
+            const batch = await requestResult(infos.getAll(range, count));
+            const { last, moves, stopped } = visitBatch(batch, {
+                isPinned: (info) => info.tags.some((tag) => pinned.has(tag)),
+                clearAll,
+                now,
+                movedToEnd,
+                shouldEvict: () => shouldContinue(usage),
+                evict: (info) => {
+                    usage.bytes -= info.size;
+                    usage.entries -= 1;
+                    result.evicted += 1;
+                    result.freedBytes += info.size;
+                    info.tags.forEach((tag) => result.tags.add(tag));
+                },
+            });
+            // Entries moved to their time of use are met again by the next transaction.
+            const movedAhead = [...moves.keys()].some((key) => !movedToEnd.has(key));
+            finished = stopped || !shouldContinue(usage) || (batch.length < count && !movedAhead);
+            if (last) {
+                const moved = [...moves.values()];
+                const payloadsMoved = await Promise.all(
+                    moved.map(([info]) => requestResult(payloads.get(placeOf(info))))
+                );
+                const visited = IDBKeyRange.upperBound(placeOf(last));
+                infos.delete(visited);
+                payloads.delete(visited);
+                moved.forEach(([info, placedAt], index) => {
+                    infos.put({ ...info, placedAt });
+                    if (payloadsMoved[index]) {
+                        payloads.put({ ...payloadsMoved[index], placedAt });
+                    }
+                });
             }
-            finished ||= !shouldContinue(usage);
             await requestResult(usageStore.put(usage));
             return usage;
         });
@@ -201,8 +199,8 @@ export function deleteTaggedEntries(database, tagRanges) {
         for (const info of found.flat()) {
             if (!deleted.has(info.key) && !info.tags.some((tag) => pinned.has(tag))) {
                 deleted.add(info.key);
-                infos.delete(info.key);
-                payloads.delete(info.key);
+                infos.delete([info.placedAt, info.key]);
+                payloads.delete([info.placedAt, info.key]);
                 usage.bytes -= info.size;
                 usage.entries -= 1;
             }

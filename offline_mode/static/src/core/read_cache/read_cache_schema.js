@@ -6,7 +6,12 @@
  * shared by all tabs of that user. Its object stores:
  * - `read_entries`: what is known of each stored answer (key, tags, size, when
  *   stored, when last used) — small, so that eviction scans it quickly;
- * - `read_payloads`: the answers themselves, as JSON text, under the same key;
+ * - `read_payloads`: the answers themselves, as JSON text;
+ *   both keyed `[placedAt, key]`, in eviction order: `placedAt` is when the
+ *   answer was stored, or the time of use it was moved to when an eviction
+ *   pass met it used since (read_cache_eviction.js), so that a pass deletes
+ *   whole ranges at once instead of one answer at a time; answers are found
+ *   by their key through the `key` index;
  * - `read_usage`: one record with the running total of bytes and entries;
  * - `searches`: the search queries run online, per action (search replay);
  * - `pins`: tags whose entries must never be evicted nor cleared (data that
@@ -19,7 +24,7 @@
  * Failure behaviour: a database of an older version (opened by an older
  * release) is upgraded in place when opened, its data kept (browser_db.js).
  */
-import { requestResult } from "../browser_db";
+import { requestResult, walkCursor } from "../browser_db";
 
 /**
  * Schema upgrades, the one at index `n` bringing the database to version `n + 1`.
@@ -41,6 +46,31 @@ export const READ_CACHE_UPGRADES = [
             keyPath: ["model", "id"],
         });
         names.createIndex("model", "model");
+    },
+    (db, transaction) => {
+        // Entries and payloads keyed in eviction order; those stored so far
+        // are moved in the order of their last use.
+        transaction.objectStore("read_entries").name = "read_entries_v2";
+        transaction.objectStore("read_payloads").name = "read_payloads_v2";
+        const entries = db.createObjectStore("read_entries", { keyPath: ["placedAt", "key"] });
+        entries.createIndex("key", "key", { unique: true });
+        entries.createIndex("tags", "tags", { multiEntry: true });
+        const payloads = db.createObjectStore("read_payloads", { keyPath: ["placedAt", "key"] });
+        const oldPayloads = transaction.objectStore("read_payloads_v2");
+        const moving = walkCursor(
+            transaction.objectStore("read_entries_v2").openCursor(),
+            (cursor) => {
+                const placedAt = cursor.value.usedAt;
+                entries.put({ ...cursor.value, placedAt });
+                oldPayloads.get(cursor.value.key).onsuccess = ({ target }) =>
+                    target.result && payloads.put({ ...target.result, placedAt });
+                return true;
+            }
+        );
+        moving.then(() => {
+            db.deleteObjectStore("read_entries_v2");
+            db.deleteObjectStore("read_payloads_v2");
+        });
     },
 ];
 

@@ -19,7 +19,8 @@ import { deleteEntriesInOrder, deleteTaggedEntries } from "./read_cache_eviction
 import { ENTRY_STORES, READ_CACHE_UPGRADES, readUsage } from "./read_cache_schema";
 
 /**
- * @typedef {{ key: string, tags: string[], size: number, storedAt: number, usedAt: number }} EntryInfo
+ * @typedef {{ key: string, placedAt: number, tags: string[], size: number, storedAt: number, usedAt: number }} EntryInfo
+ *   `placedAt`: its place in eviction order (see read_cache_schema.js)
  * @typedef {{ key: string, json: string, tags: string[] }} NewEntry
  * @typedef {import("./read_cache_schema").Usage} Usage
  */
@@ -42,21 +43,29 @@ export class ReadCacheStore extends BrowserDatabase {
      * @returns {Promise<Usage>} the usage after the write
      */
     async putEntries(entries, now = Date.now()) {
+        // The last answer of a key sent twice is the one kept.
+        const latest = [...new Map(entries.map((entry) => [entry.key, entry])).values()];
         return this.transaction(ENTRY_STORES, "readwrite", async (tx) => {
             const infos = tx.objectStore("read_entries");
             const payloads = tx.objectStore("read_payloads");
             const usageStore = tx.objectStore("read_usage");
             const usage = await readUsage(usageStore);
             const previous = await Promise.all(
-                entries.map(({ key }) => requestResult(infos.get(key)))
+                latest.map(({ key }) => requestResult(infos.index("key").get(key)))
             );
-            entries.forEach(({ key, json, tags }, index) => {
+            latest.forEach(({ key, json, tags }, index) => {
+                const before = previous[index];
+                if (before) {
+                    infos.delete([before.placedAt, key]);
+                    payloads.delete([before.placedAt, key]);
+                }
                 const size = key.length + json.length;
-                const allTags = [...new Set([...(previous[index]?.tags || []), ...tags])];
-                infos.put({ key, tags: allTags, size, storedAt: now, usedAt: now });
-                payloads.put({ key, json });
-                usage.bytes += size - (previous[index]?.size || 0);
-                usage.entries += previous[index] ? 0 : 1;
+                const allTags = [...new Set([...(before?.tags || []), ...tags])];
+                const placedAt = now;
+                infos.put({ key, placedAt, tags: allTags, size, storedAt: now, usedAt: now });
+                payloads.put({ key, placedAt, json });
+                usage.bytes += size - (before?.size || 0);
+                usage.entries += before ? 0 : 1;
             });
             await requestResult(usageStore.put(usage));
             return { bytes: usage.bytes, entries: usage.entries };
@@ -72,17 +81,20 @@ export class ReadCacheStore extends BrowserDatabase {
      */
     async getJson(key, { maxAgeMs = 0, now = Date.now() } = {}) {
         return this.transaction(["read_entries", "read_payloads"], "readonly", async (tx) => {
-            const info = await requestResult(tx.objectStore("read_entries").get(key));
+            const info = await requestResult(tx.objectStore("read_entries").index("key").get(key));
             if (!info || (maxAgeMs && info.storedAt < now - maxAgeMs)) {
                 return undefined;
             }
-            const payload = await requestResult(tx.objectStore("read_payloads").get(key));
+            const payload = await requestResult(
+                tx.objectStore("read_payloads").get([info.placedAt, key])
+            );
             return payload?.json;
         });
     }
 
     /**
-     * Marks entries as just used, for the least-recently-used eviction order.
+     * Marks entries as just used, for the least-recently-used eviction order
+     * (the entry keeps its place until a pass meets it: see read_cache_eviction.js).
      *
      * @param {string[]} keys
      * @param {number} [now]
@@ -90,7 +102,9 @@ export class ReadCacheStore extends BrowserDatabase {
     async touch(keys, now = Date.now()) {
         await this.transaction(["read_entries"], "readwrite", async (tx) => {
             const infos = tx.objectStore("read_entries");
-            const found = await Promise.all(keys.map((key) => requestResult(infos.get(key))));
+            const found = await Promise.all(
+                keys.map((key) => requestResult(infos.index("key").get(key)))
+            );
             for (const info of found) {
                 if (info) {
                     infos.put({ ...info, usedAt: now });
@@ -130,14 +144,12 @@ export class ReadCacheStore extends BrowserDatabase {
      * @returns {Promise<string[]>}
      */
     async keysWithTag(tag, limit) {
-        return this.transaction(["read_entries"], "readonly", (tx) =>
+        const infos = await this.transaction(["read_entries"], "readonly", (tx) =>
             requestResult(
-                tx
-                    .objectStore("read_entries")
-                    .index("tags")
-                    .getAllKeys(IDBKeyRange.only(tag), limit)
+                tx.objectStore("read_entries").index("tags").getAll(IDBKeyRange.only(tag), limit)
             )
         );
+        return infos.map((info) => info.key);
     }
 
     /**
@@ -179,7 +191,9 @@ export class ReadCacheStore extends BrowserDatabase {
      * @returns {Promise<{ evicted: number, freedBytes: number, tags: Set<string>, usage: Usage }>}
      */
     async evictTo(targetBytes) {
-        return deleteEntriesInOrder(this, "usedAt", null, (usage) => usage.bytes > targetBytes);
+        return deleteEntriesInOrder(this, {
+            shouldContinue: (usage) => usage.bytes > targetBytes,
+        });
     }
 
     /**
@@ -191,7 +205,7 @@ export class ReadCacheStore extends BrowserDatabase {
      * @param {number} [now]
      */
     async deleteExpired(maxAgeMs, now = Date.now()) {
-        return deleteEntriesInOrder(this, "usedAt", now - maxAgeMs, () => true);
+        return deleteEntriesInOrder(this, { before: now - maxAgeMs, now });
     }
 
     /**
@@ -215,7 +229,7 @@ export class ReadCacheStore extends BrowserDatabase {
                 requestResult(tx.objectStore("record_names").clear()),
             ])
         );
-        return deleteEntriesInOrder(this, null, null, () => true);
+        return deleteEntriesInOrder(this, { clearAll: true });
     }
 
     /** @param {string} tag entries carrying it are never evicted nor cleared */
