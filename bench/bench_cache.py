@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 from pathlib import Path
 
@@ -30,7 +29,7 @@ sys.path.insert(0, str(REPO))
 
 from tests.support.browser import Browser  # noqa: E402
 from tests.support.jsonrpc import WebSession  # noqa: E402
-from tests.support.odoo_server import DB_USER, OdooServer, create_database, drop_database  # noqa: E402
+from tests.support.odoo_server import OdooServer, copy_database, create_database, drop_database  # noqa: E402
 
 LOGIN = PASSWORD = "admin"
 EVICTION_ENTRIES = 100_000
@@ -192,7 +191,7 @@ def run(rounds, records, template, eviction_only=False):
     try:
         with open(log_path, "wb") as log:
             if template:
-                subprocess.run(["createdb", "-U", DB_USER, "-T", template, database], check=True)
+                copy_database(template, database)
             else:
                 print(f"Creating {database} with offline_mode and demo data (about a minute)...")
                 create_database(database, ["offline_mode"], log)
