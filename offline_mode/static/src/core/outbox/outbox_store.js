@@ -16,9 +16,11 @@
  * - a change leaves the outbox only when discarded by the user or when the
  *   server's answer "applied" is stored (`settle`): a crash mid-sync keeps it,
  *   and sending it again is answered as a replay of the same uuid;
- * - a change marked `sent` may have been applied with its answer lost: it takes
- *   no more merges (a later edit becomes a change of its own), so what is sent
- *   again under its uuid is exactly what the server may already have;
+ * - a change marked `sent` (outbox_sending.js: a batch's mark is one record of
+ *   its uuids, on disk before the request leaves) may have been applied with
+ *   its answer lost: it takes no more merges (a later edit becomes a change of
+ *   its own), so what is sent again under its uuid is exactly what the server
+ *   may already have;
  *   discarding it (allowed once no request carries it) drops it here, but if
  *   the lost answer was "applied" the server keeps it: the record then shows
  *   the server's values, which say so;
