@@ -1,9 +1,10 @@
-import { describe, expect, test } from "@odoo/hoot";
+import { after, describe, expect, test } from "@odoo/hoot";
 import { patchWithCleanup } from "@web/../tests/web_test_helpers";
 import { registry } from "@web/core/registry";
 import { session } from "@web/session";
 import { CREATE, isLocalId, WRITE } from "@offline_mode/core/offline_change";
 import { OutboxFullError } from "@offline_mode/core/outbox/outbox_errors";
+import { readMeta, SENT_KEY } from "@offline_mode/core/outbox/outbox_schema";
 import { OutboxStore } from "@offline_mode/core/outbox/outbox_store";
 import {
     change,
@@ -135,6 +136,110 @@ describe("storage", () => {
             OutboxFullError
         );
         expect((await store.all()).map((queued) => queued.resId)).toEqual([7]);
+    });
+});
+
+describe("tabs, crashes and sending", () => {
+    /** A second tab: the same outbox database, a store of its own. */
+    function otherTab(store) {
+        const other = new OutboxStore(store.name, testKeyring());
+        after(() => other.close());
+        return other;
+    }
+
+    test("a change queued by another tab meanwhile is merged with, never numbered twice", async () => {
+        const store = uniqueStore();
+        await store.enqueue([edit(7, { name: "B" }, { name: "A" })]);
+        await otherTab(store).enqueue([edit(7, { name: "C" }, { name: "B" })]);
+        await otherTab(store).enqueue([edit(9, { name: "Q" }, { name: "P" })]);
+        // this tab's counter is stale: the change is planned again over the others'
+        await store.enqueue([edit(8, { name: "Y" }, { name: "X" })]);
+        await store.enqueue([edit(7, { phone: "555" }, { phone: false })]);
+
+        const queue = await store.all();
+        expect(queue.map((queued) => [queued.resId, queued.values])).toEqual([
+            [7, { name: "C", phone: "555" }],
+            [9, { name: "Q" }],
+            [8, { name: "Y" }],
+        ]);
+        expect(new Set(queue.map((queued) => queued.seq)).size).toBe(3);
+    });
+
+    test("a change sent takes no more merges, in this tab or another, also after a crash", async () => {
+        const store = uniqueStore();
+        const {
+            queued: [first],
+        } = await store.enqueue([edit(7, { name: "B" }, { name: "A" })]);
+        await store.takeBatch(10);
+        await store.enqueue([edit(7, { name: "C" }, { name: "B" })]);
+        await store.close(); // the tab crashes before the answer
+        await otherTab(store).enqueue([edit(7, { phone: "555" }, { phone: false })]);
+
+        const queue = await otherTab(store).all();
+        expect(
+            queue.map((queued) => [queued.uuid === first.uuid, queued.sent, queued.values])
+        ).toEqual([
+            [true, true, { name: "B" }],
+            [false, false, { name: "C", phone: "555" }],
+        ]);
+    });
+
+    test("a crash between send and answer: sent again under the same uuid, the replay settles it", async () => {
+        const store = uniqueStore();
+        const {
+            queued: [queued],
+        } = await store.enqueue([edit(7, { name: "B" }, { name: "A" })]);
+        await store.takeBatch(10);
+        await store.close(); // crash: the answer is never stored
+
+        const reopened = otherTab(store);
+        const { batch } = await reopened.takeBatch(10);
+        expect(batch.map((change) => [change.uuid, change.sent])).toEqual([[queued.uuid, true]]);
+        const replay = { uuid: queued.uuid, status: "applied", res_id: 7, replayed: true };
+        const { applied } = await reopened.settle([replay]);
+        expect(applied.map((change) => [change.model, change.resId])).toEqual([["res.partner", 7]]);
+        expect(await reopened.all()).toEqual([]);
+        expect(
+            await reopened._transaction("readonly", (_changes, meta) =>
+                readMeta(meta, SENT_KEY, [])
+            )
+        ).toEqual([]);
+    });
+
+    test("answers for a batch this tab did not take are stored all the same", async () => {
+        const store = uniqueStore();
+        const {
+            queued: [applied, rejected],
+        } = await store.enqueue([
+            edit(7, { name: "B" }, { name: "A" }),
+            edit(8, { name: "Y" }, { name: "X" }),
+        ]);
+        await otherTab(store).takeBatch(10); // another tab sent them, then closed
+        await store.settle([
+            { uuid: applied.uuid, status: "applied", res_id: 7 },
+            {
+                uuid: rejected.uuid,
+                status: "rejected",
+                res_id: 8,
+                error: { code: "x", message: "No" },
+            },
+        ]);
+        const queue = await store.all();
+        expect(queue.map((change) => [change.uuid, change.status, change.sent])).toEqual([
+            [rejected.uuid, "rejected", false],
+        ]);
+    });
+
+    test("discarding a change sent and answered by no one forgets it was sent", async () => {
+        const store = uniqueStore();
+        const {
+            queued: [queued],
+        } = await store.enqueue([edit(7, { name: "B" }, { name: "A" })]);
+        await store.takeBatch(10);
+        await store.remove(queued.uuid);
+        expect(
+            await store._transaction("readonly", (_changes, meta) => readMeta(meta, SENT_KEY, []))
+        ).toEqual([]);
     });
 });
 

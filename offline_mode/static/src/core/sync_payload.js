@@ -85,3 +85,44 @@ export class MissingCreationError extends Error {
         super(_t("This change refers to a record created offline whose creation was discarded."));
     }
 }
+
+/** A change the client answers itself as rejected (the server never saw it). */
+export function rejection(uuid, code, message) {
+    return { uuid, status: "rejected", res_id: null, replayed: false, error: { code, message } };
+}
+
+/**
+ * The payloads of a batch; a change that cannot be sent (MissingCreationError)
+ * is answered here as rejected, in `refused`.
+ *
+ * @param {import("./offline_change").OfflineChange[]} batch
+ * @param {(localId: number) => string|undefined} uuidOfLocalId see toSyncPayload
+ */
+export function batchPayloads(batch, uuidOfLocalId) {
+    const payloads = [];
+    const refused = [];
+    for (const change of batch) {
+        try {
+            payloads.push(toSyncPayload(change, uuidOfLocalId));
+        } catch (error) {
+            if (!(error instanceof MissingCreationError)) {
+                throw error;
+            }
+            refused.push(rejection(change.uuid, "dependency_failed", error.message));
+        }
+    }
+    return { payloads, refused };
+}
+
+/** Local id → real id of the creations of `batch` that `results` say applied. */
+export function appliedCreations(batch, results) {
+    const byUuid = new Map(batch.map((change) => [change.uuid, change]));
+    const resolved = {};
+    for (const result of results) {
+        const change = byUuid.get(result.uuid);
+        if (result.status === "applied" && change?.operation === CREATE) {
+            resolved[change.resId] = result.res_id;
+        }
+    }
+    return resolved;
+}

@@ -27,7 +27,14 @@
  * - a lost response (connection cut after the server committed) is the same
  *   case: the batch stays, the resend is a replay;
  * - only the server's answer, stored in one transaction (outbox `settle`),
- *   takes a change out of the outbox.
+ *   takes a change out of the outbox;
+ * - while a request is out, the answers to the one before are stored and the
+ *   next batch is taken (marked `sent`, from then on not discardable); it
+ *   leaves only once the answer came, so the server applies the batches in
+ *   order. A crash, a closed tab or a lost response then leaves up to two
+ *   batches marked `sent`: both are sent again, answered as replays; a batch
+ *   taken and not sent (the connection lost, the request before refused
+ *   whole) is simply sent later.
  */
 
 import { reactive, useState } from "@odoo/owl";
@@ -40,7 +47,8 @@ import { Mutex } from "@web/core/utils/concurrency";
 import { useService } from "@web/core/utils/hooks";
 import { session } from "@web/session";
 import { newUuid } from "./offline_change";
-import { MissingCreationError, toSyncPayload } from "./sync_payload";
+import { withResolvedIds } from "./outbox/merge_planning";
+import { appliedCreations, batchPayloads, rejection } from "./sync_payload";
 
 export const SYNC_URL = "/offline_mode/sync";
 /** Waits between failed attempts; the last one repeats. */
@@ -130,48 +138,89 @@ export const offlineSyncService = {
             return outbox.state.pendingCount > 0;
         }
 
-        /** The payloads of a batch; a change that cannot be sent is answered here as rejected. */
+        /** The payloads of a batch (sync_payload.js `batchPayloads`). */
         function payloadsOf(batch) {
-            const uuidOfLocalId = (localId) => outbox.creationOf(localId)?.uuid;
-            const payloads = [];
-            const refused = [];
-            for (const change of batch) {
-                try {
-                    payloads.push(toSyncPayload(change, uuidOfLocalId));
-                } catch (error) {
-                    if (!(error instanceof MissingCreationError)) {
-                        throw error;
-                    }
-                    refused.push(rejection(change.uuid, "dependency_failed", error.message));
-                }
-            }
-            return { payloads, refused };
+            return batchPayloads(batch, (localId) => outbox.creationOf(localId)?.uuid);
         }
 
+        /**
+         * The next batch, at most `size` changes, without those in `excluded`
+         * (in flight), marked sent, with its payloads made at once: while the
+         * creations it may point to are still in the outbox. Its changes can
+         * no longer be discarded from now on (`inFlight`), in any tab.
+         */
+        async function take(size, excluded = new Set()) {
+            const batch = await outbox.takeBatch(size, excluded);
+            if (batch.length) {
+                const uuids = [...excluded, ...batch.map((change) => change.uuid)];
+                state.inFlight = uuids;
+                tabs.post({ type: "sending", uuids, done: state.done, total: state.total });
+            }
+            return { batch, ...payloadsOf(batch) };
+        }
+
+        /**
+         * `next` with its payloads made again with the real ids of the
+         * creations of `batch` that `results` say applied: the server then
+         * need not look them up (it would: see docs/sync-api.md, virtual ids).
+         */
+        function withRealIds(next, batch, results) {
+            const resolved = appliedCreations(batch, results);
+            if (!Object.keys(resolved).length) {
+                return next;
+            }
+            const resolvedBatch = next.batch.map((change) => withResolvedIds(change, resolved));
+            return { batch: next.batch, ...payloadsOf(resolvedBatch) };
+        }
+
+        /** Stores the answers of a batch and tells the views and the other tabs. */
+        async function settle(results) {
+            const { applied, resolvedIds } = await outbox.settle(results);
+            const synced = {
+                records: applied.map(({ model, resId }) => ({ model, resId })),
+                resolvedIds,
+            };
+            tabs.post({ type: "synced", ...synced });
+            env.bus.trigger("OFFLINE_MODE:SYNCED", synced);
+        }
+
+        /**
+         * Sends the outbox, batch after batch, each request after the answer
+         * to the one before (the server applies them in order). While a
+         * request is out, the answers to the one before are stored and the
+         * next batch is taken, so that it leaves as soon as the answer comes.
+         */
         async function sendBatches() {
             let batchSize = config.max_batch;
             state.done = 0;
             state.total = outbox.state.pendingCount;
-            while (!connectivity.status.isOffline) {
-                const batch = await outbox.takeBatch(batchSize);
-                if (!batch.length) {
-                    return;
-                }
-                const uuids = batch.map((change) => change.uuid);
-                state.inFlight = uuids;
-                state.total = Math.max(state.total, state.done + outbox.state.pendingCount);
-                tabs.post({ type: "sending", uuids, done: state.done, total: state.total });
-                const { payloads, refused } = payloadsOf(batch);
-                let results = refused;
-                if (payloads.length) {
+            let next = await take(batchSize);
+            let settling = null;
+            try {
+                while (!connectivity.status.isOffline && next.batch.length) {
+                    const { batch, payloads, refused } = next;
+                    const uuids = batch.map((change) => change.uuid);
+                    const request = payloads.length
+                        ? rpc(
+                              SYNC_URL,
+                              { client_id: clientId(), changes: payloads },
+                              { silent: true }
+                          )
+                        : Promise.resolve({ results: [] });
+                    const previous = settling;
+                    const meanwhile = (async () => {
+                        await previous;
+                        return take(batchSize, new Set(uuids));
+                    })();
+                    meanwhile.catch(() => {}); // awaited below, whatever the request gives
+                    let results;
+                    let takenAgain = null;
                     try {
-                        const answer = await rpc(
-                            SYNC_URL,
-                            { client_id: clientId(), changes: payloads },
-                            { silent: true }
-                        );
-                        results = [...refused, ...answer.results];
+                        results = [...refused, ...(await request).results];
                     } catch (error) {
+                        // Its batch waits (marked sent, it is sent later); a failure to
+                        // store the answers before leaves them sent too: both are replays.
+                        await meanwhile.catch(() => {});
                         if (!isRefusedWhole(error)) {
                             throw error;
                         }
@@ -179,6 +228,8 @@ export const offlineSyncService = {
                             // The first half goes next; halving again finds the culprit
                             // in a number of requests that grows with log2 of the batch.
                             batchSize = Math.ceil(batch.length / 2);
+                            settling = null;
+                            next = await take(batchSize);
                             continue;
                         }
                         // A change the server will not take: a sync issue, never dropped.
@@ -186,21 +237,23 @@ export const offlineSyncService = {
                             error.data.name === BATCH_REFUSED ? "bad_request" : "validation";
                         results = [...refused, rejection(payloads[0].uuid, code, error.message)];
                         batchSize = config.max_batch;
+                        // The batch taken meanwhile was of one change: a full one instead.
+                        takenAgain = await take(batchSize, new Set(uuids));
+                    }
+                    next = takenAgain || (await meanwhile);
+                    // The answered changes are still in the outbox: counted once.
+                    state.total = Math.max(state.total, state.done + outbox.state.pendingCount);
+                    state.done += results.length;
+                    next = withRealIds(next, batch, results);
+                    settling = settle(results);
+                    const answered = new Set(results.map((result) => result.uuid));
+                    if (!uuids.every((uuid) => answered.has(uuid))) {
+                        // Sent again at once, it would be forever: wait as after any failure.
+                        throw new Error(_t("The server's answer did not cover every change sent."));
                     }
                 }
-                state.done += results.length;
-                const { applied, resolvedIds } = await outbox.settle(results);
-                const synced = {
-                    records: applied.map(({ model, resId }) => ({ model, resId })),
-                    resolvedIds,
-                };
-                tabs.post({ type: "synced", ...synced });
-                env.bus.trigger("OFFLINE_MODE:SYNCED", synced);
-                const answered = new Set(results.map((result) => result.uuid));
-                if (!uuids.every((uuid) => answered.has(uuid))) {
-                    // Sent again at once, it would be forever: wait as after any failure.
-                    throw new Error(_t("The server's answer did not cover every change sent."));
-                }
+            } finally {
+                await settling;
             }
         }
 
@@ -286,10 +339,6 @@ export const offlineSyncService = {
         };
     },
 };
-
-function rejection(uuid, code, message) {
-    return { uuid, status: "rejected", res_id: null, replayed: false, error: { code, message } };
-}
 
 /**
  * What the offline mode button shows: the phase, its label, and how many

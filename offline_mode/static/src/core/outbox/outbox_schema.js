@@ -7,9 +7,11 @@
  * expiry and a hard refresh clear the read cache, never this. Its stores:
  * - `changes`: one OfflineChange (see offline_change.js) per uuid, in queue
  *   order by `seq`;
- * - `meta`: the counter that gives `seq` and local ids, the real ids of records
- *   created offline once synced, and the models whose new-record defaults were
- *   fetched online.
+ * - `meta`: the counter that gives `seq` and local ids, the uuids of the
+ *   changes sent and not answered yet (one record for a whole batch: a change
+ *   is `sent` when its own `sent` is true, as written before version 2, or its
+ *   uuid is in there), the real ids of records created offline once synced,
+ *   and the models whose new-record defaults were fetched online.
  *
  * Encrypted at rest (core/crypto/): a stored change keeps in clear only what
  * the indexes and the queue need (uuid, seq, resId, model, operation, status,
@@ -38,11 +40,17 @@ export const OUTBOX_UPGRADES = [
         changes.createIndex("resId", "resId");
         db.createObjectStore("meta", { keyPath: "key" });
     },
+    // Version 2, no change of stores: queueing now checks the counter in its
+    // writing transaction (outbox_enqueue.js). A tab still running the code
+    // before, which does not, closes the database on the upgrade and can no
+    // longer open it (VersionError): its saves are refused, never mixed in.
+    () => {},
 ];
 
 /** Keys of the `meta` store. */
 export const COUNTER_KEY = "counter";
 export const RESOLVED_IDS_KEY = "resolvedIds";
+export const SENT_KEY = "sent";
 export const MODELS_WITH_DEFAULTS_KEY = "modelsWithDefaults";
 
 export function outboxDatabaseName(odooDatabase, userId) {
@@ -56,6 +64,25 @@ const CLEAR_FIELDS = new Set(["uuid", "seq", "resId", "model", "operation", "sta
 export async function readMeta(meta, key, fallback) {
     const record = await requestResult(meta.get(key));
     return record ? record.value : fallback;
+}
+
+/** The uuids of the changes sent and not answered yet, as a Set. */
+export async function readSent(meta) {
+    return new Set(await readMeta(meta, SENT_KEY, []));
+}
+
+/** Writes the uuids of the changes sent and not answered yet: `sent` without `answered`. */
+export function writeSent(meta, sent, answered = []) {
+    answered.forEach((uuid) => sent.delete(uuid));
+    meta.put({ key: SENT_KEY, value: [...sent] });
+}
+
+/** Stored changes with `sent` true when their uuid is in `sent` (see the header). */
+export function withSent(stored, sent) {
+    for (const change of stored) {
+        change.sent = Boolean(change.sent || sent.has(change.uuid));
+    }
+    return stored;
 }
 
 /** A change as stored: what the indexes need in clear, the rest sealed. */

@@ -341,8 +341,8 @@ export const offlineOutboxService = {
             },
 
             // For the sync client.
-            async takeBatch(limit) {
-                const { batch, ...edits } = await store.takeBatch(limit);
+            async takeBatch(limit, excluded) {
+                const { batch, ...edits } = await store.takeBatch(limit, excluded);
                 applyEdits(edits);
                 return batch;
             },
