@@ -157,7 +157,11 @@ class OfflineChange(models.Model):
             typed_columns=SQL(", ").join(
                 SQL("%s %s", SQL.identifier(column), SQL(self._fields[column].column_type[1]))
                 for column in LEDGER_COLUMNS),
-            rows=_dumps([{column: row.get(column) for column in LEDGER_COLUMNS} for row in rows]),
+            # a column missing from a row is NULL: only the values given travel
+            rows=_dumps([
+                {column: value for column in LEDGER_COLUMNS if (value := row.get(column)) is not None}
+                for row in rows
+            ]),
         ))
         return [row[0] for row in self.env.cr.fetchall()]
 

@@ -139,7 +139,8 @@ class _Batch(BatchLedger):
         self.payloads = payloads
         self.isolated = isolated
         self.skip_conflict_check = engine.config["conflict_policy"] == "last_write_wins"
-        self.received_at = fields.Datetime.now()
+        # as the ledger stores it, formatted once for all the rows of the batch
+        self.received_at = fields.Datetime.to_string(fields.Datetime.now())
         self.counts = Counter()
         self.receipts = Counter()   # uuid -> times received in this batch
         self.new_rows = []          # ledger rows to insert
