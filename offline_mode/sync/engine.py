@@ -146,6 +146,7 @@ class _Batch(BatchLedger):
         self.new_rows = []          # ledger rows to insert
         self.reevaluated_rows = {}  # ledger id -> new values of an entry evaluated again
         self.entries = {row["uuid"]: Entry.from_row(row) for row in known_rows}
+        self.models = {}            # name -> the user's model, for the changes that name it
         self.readable_ids = {}      # model -> ids the user could read when first asked
         self.readable_at_start = {}  # model -> ids the user could read before the batch changed anything
         self.applied_any = False    # whether the batch changed the database yet
@@ -310,12 +311,15 @@ class _Batch(BatchLedger):
             record.check_access("read")
 
     def _model(self, name):
+        if model := self.models.get(name):
+            return model
         if name not in self.env.registry or self.env[name]._abstract:
             raise ChangeRejected(BAD_REQUEST, self.env._("Unknown model %(model)s.", model=name))
         model = self.env[name]
         if model._transient:
             raise ChangeRejected(UNSUPPORTED, self.env._(
                 "%(model)s holds wizard data, which cannot be changed offline.", model=name))
+        self.models[name] = model
         return model
 
     def _target_id(self, change):
