@@ -101,8 +101,10 @@ def time_orm(database, partner_ids, label):
     writes = writes_for(partner_ids, label)
     with registry.cursor() as cr:
         env = api.Environment(cr, api.SUPERUSER_ID, {})
-        uid = env["res.users"].search([("login", "=", LOGIN)]).id
-        partners = api.Environment(cr, uid, {})["res.partner"].browse(partner_ids)
+        user = env["res.users"].search([("login", "=", LOGIN)])
+        # the user's context (language, time zone), as a request of theirs has it
+        user_env = api.Environment(cr, user.id, user.with_user(user).context_get())
+        partners = user_env["res.partner"].browse(partner_ids)
         started = time.perf_counter()
         for partner, (_, values) in zip(partners, writes, strict=True):
             partner.write(values)

@@ -119,12 +119,17 @@ class OfflineChange(models.Model):
         if not uuids:
             return []
         self.flush_model()
+        # One probe of the (user_id, uuid) index per uuid, whatever the size
+        # of the ledger: "uuid = ANY(...)" lets the planner scan all the
+        # user's entries instead, which grows with the ledger.
         self.env.cr.execute(SQL(
-            """SELECT id, uuid, model, res_id, operation, status, error_code, error_message, conflicts
-                 FROM offline_change
-                WHERE user_id = %s AND uuid = ANY(%s)
-                  FOR UPDATE""",
-            user_id, list(uuids),
+            """SELECT entry.*
+                 FROM unnest(%s::varchar[]) AS wanted(uuid),
+                      LATERAL (SELECT id, uuid, model, res_id, operation, status, error_code, error_message, conflicts
+                                 FROM offline_change
+                                WHERE user_id = %s AND offline_change.uuid = wanted.uuid
+                                  FOR UPDATE) AS entry""",
+            list(uuids), user_id,
         ))
         return self.env.cr.dictfetchall()
 
@@ -152,7 +157,11 @@ class OfflineChange(models.Model):
             typed_columns=SQL(", ").join(
                 SQL("%s %s", SQL.identifier(column), SQL(self._fields[column].column_type[1]))
                 for column in LEDGER_COLUMNS),
-            rows=_dumps([{column: row.get(column) for column in LEDGER_COLUMNS} for row in rows]),
+            # a column missing from a row is NULL: only the values given travel
+            rows=_dumps([
+                {column: value for column in LEDGER_COLUMNS if (value := row.get(column)) is not None}
+                for row in rows
+            ]),
         ))
         return [row[0] for row in self.env.cr.fetchall()]
 

@@ -233,20 +233,28 @@ def _shape_problem(value):
         container, depth = pending.pop()
         if depth > MAX_NESTING:
             return TOO_DEEP
+        texts = []
         if isinstance(container, dict):
-            if not all(is_storable_text(key) for key in container if isinstance(key, str)):
-                return UNSTORABLE_TEXT
+            texts.extend(key for key in container if isinstance(key, str))
             container = container.values()
         for item in container:
             if isinstance(item, str):
-                if not is_storable_text(item):
-                    return UNSTORABLE_TEXT
+                texts.append(item)
             elif isinstance(item, float):
                 if not math.isfinite(item):
-                    return NOT_FINITE
+                    # the first problem met is the one told: a text before it?
+                    return UNSTORABLE_TEXT if _unstorable(texts) else NOT_FINITE
             elif isinstance(item, (dict, list)):
                 pending.append((item, depth + 1))
+        if _unstorable(texts):
+            return UNSTORABLE_TEXT
     return None
+
+
+def _unstorable(texts):
+    """Whether one of ``texts`` cannot be stored; checked at once, for a NUL
+    or a lone surrogate in one of them is one in their concatenation."""
+    return bool(texts) and not is_storable_text("".join(texts))
 
 
 def _storable(values):
@@ -260,8 +268,10 @@ def recorded_fields(payload, change):
     """What the ledger keeps of a change: of ``change`` if it could be parsed,
     else what can be kept of its raw ``payload``."""
     if change is not None:
+        # made_at as sent: checked to be in the server's format, which the ledger takes as it is
         return {"model": change.model, "operation": change.operation, "values": change.values or None,
-                "original": change.original or None, "made_at": change.made_at, "force": change.force}
+                "original": change.original or None, "made_at": change.made_at and payload["made_at"],
+                "force": change.force}
     if not isinstance(payload, dict):
         return {"model": None, "operation": None, "values": None, "original": None,
                 "made_at": None, "force": False}

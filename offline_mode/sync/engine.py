@@ -139,13 +139,17 @@ class _Batch(BatchLedger):
         self.payloads = payloads
         self.isolated = isolated
         self.skip_conflict_check = engine.config["conflict_policy"] == "last_write_wins"
-        self.received_at = fields.Datetime.now()
+        # as the ledger stores it, formatted once for all the rows of the batch
+        self.received_at = fields.Datetime.to_string(fields.Datetime.now())
         self.counts = Counter()
         self.receipts = Counter()   # uuid -> times received in this batch
         self.new_rows = []          # ledger rows to insert
         self.reevaluated_rows = {}  # ledger id -> new values of an entry evaluated again
         self.entries = {row["uuid"]: Entry.from_row(row) for row in known_rows}
+        self.models = {}            # name -> the user's model, for the changes that name it
         self.readable_ids = {}      # model -> ids the user could read when first asked
+        self.readable_at_start = {}  # model -> ids the user could read before the batch changed anything
+        self.applied_any = False    # whether the batch changed the database yet
         self._prefetch_targets(payloads)
 
     def run(self):
@@ -156,19 +160,52 @@ class _Batch(BatchLedger):
 
     def _prefetch_targets(self, payloads):
         """Which targeted records exist, and one prefetch set per model: a
-        batch reads its records in one query per model, not one per change."""
+        batch reads its records in one query per model, not one per change.
+
+        For a model whose changes carry original values (their conflict check
+        needs the records readable), the records the user may read are
+        searched for at once, and only the others are checked for existence:
+        one query where existence and readability would take two."""
         ids_by_model = defaultdict(set)
+        checked = set()   # models whose original values are compared
+        known_models = {}
         for payload in payloads:
-            if isinstance(payload, dict) and is_record_id(payload.get("res_id")) \
-                    and isinstance(model := payload.get("model"), str) and model in self.env.registry \
-                    and not self.env[model]._abstract:
-                ids_by_model[model].add(payload["res_id"])
+            if not isinstance(payload, dict):
+                continue
+            model = payload.get("model")
+            if not isinstance(model, str):
+                continue
+            if (valid := known_models.get(model)) is None:
+                valid = known_models[model] = model in self.env.registry and not self.env[model]._abstract
+            if valid and is_record_id(res_id := payload.get("res_id")):
+                ids_by_model[model].add(res_id)
+                if payload.get("original") and not self.skip_conflict_check:
+                    checked.add(model)
         self.prefetch_ids = {model: tuple(ids) for model, ids in ids_by_model.items()}
-        self.existing_ids = defaultdict(set, {
-            model: set(self.env[model].browse(ids).exists().ids)
-            for model, ids in self.prefetch_ids.items()
-        })
+        self.existing_ids = defaultdict(set)
+        for model, ids in self.prefetch_ids.items():
+            readable = self._readable_at_start(model, ids) if model in checked else set()
+            if readable is not None:
+                self.readable_at_start[model] = readable
+            unknown = [res_id for res_id in ids if res_id not in (readable or ())]
+            self.existing_ids[model] = (readable or set()) | (
+                set(self.env[model].browse(unknown).exists().ids) if unknown else set())
         self.initially_existing_ids = {model: frozenset(ids) for model, ids in self.existing_ids.items()}
+
+    def _readable_at_start(self, model, ids):
+        """The ``ids`` of ``model`` that exist and that the user may read, or
+        None if that cannot be told now (the conflict check then asks again,
+        within the change it checks)."""
+        records = self.env[model].with_context(active_test=False)
+        try:
+            with self.env.cr.savepoint():
+                if not records.has_access("read"):
+                    return set()
+                return set(records.search([("id", "in", ids)]).ids)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception:  # noqa: BLE001 - the check of the first change meeting it reports it
+            return None
 
     # -- one change --------------------------------------------------------
 
@@ -260,6 +297,11 @@ class _Batch(BatchLedger):
         rules are applied once per model and batch, in one search over the
         records the batch targets; others are checked one by one."""
         readable = self.readable_ids.get(record._name)
+        if readable is None and not self.applied_any:
+            # nothing changed since the batch started: what it found holds
+            readable = self.readable_ids.get(record._name, self.readable_at_start.get(record._name))
+            if readable is not None:
+                self.readable_ids[record._name] = readable
         if readable is None:
             readable = self.readable_ids[record._name] = set()
             targets = self.initially_existing_ids.get(record._name)
@@ -269,12 +311,15 @@ class _Batch(BatchLedger):
             record.check_access("read")
 
     def _model(self, name):
+        if model := self.models.get(name):
+            return model
         if name not in self.env.registry or self.env[name]._abstract:
             raise ChangeRejected(BAD_REQUEST, self.env._("Unknown model %(model)s.", model=name))
         model = self.env[name]
         if model._transient:
             raise ChangeRejected(UNSUPPORTED, self.env._(
                 "%(model)s holds wizard data, which cannot be changed offline.", model=name))
+        self.models[name] = model
         return model
 
     def _target_id(self, change):
@@ -314,6 +359,7 @@ class _Batch(BatchLedger):
 
     def _apply(self, operation):
         """Runs ``operation``, which changes the database."""
+        self.applied_any = True
         if not self.isolated:
             try:
                 return operation()

@@ -16,7 +16,7 @@ from dataclasses import field as dataclass_field
 
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from .change import recorded_fields, uuid_of, virtual_uuid
+from .change import VIRTUAL_PREFIX, recorded_fields, uuid_of, virtual_uuid
 from .errors import CONFLICT, REJECTED, IsolationNeeded
 
 
@@ -126,17 +126,21 @@ class BatchLedger:
 
 def uuids_named(payloads):
     """The uuids of the batch and those its virtual ids refer to."""
-    uuids = {uuid for payload in payloads if (uuid := uuid_of(payload))}
-    pending = [
-        payload.get(key) for payload in payloads if isinstance(payload, dict)
-        for key in ("res_id", "values", "original")
-    ]
+    uuids = set()
+    pending = []
+    for payload in payloads:
+        if isinstance(payload, dict):
+            if uuid := uuid_of(payload):
+                uuids.add(uuid)
+            pending.extend((payload.get("res_id"), payload.get("values"), payload.get("original")))
     while pending:
         value = pending.pop()
-        if isinstance(value, dict):
+        if isinstance(value, str):
+            # most texts are no reference: only those with the prefix are looked at
+            if value.startswith(VIRTUAL_PREFIX) and (uuid := virtual_uuid(value)):
+                uuids.add(uuid)
+        elif isinstance(value, dict):
             pending.extend(value.values())
         elif isinstance(value, list):
             pending.extend(value)
-        elif uuid := virtual_uuid(value):
-            uuids.add(uuid)
     return uuids

@@ -107,9 +107,10 @@ class TestSyncConcurrentRequests(SyncCase):
             cr.execute("DELETE FROM offline_change WHERE uuid = %s", [self.name])
             cr.execute("DELETE FROM res_partner WHERE name = %s", [self.name])
 
-    def _sync_in(self, cr, uuid):
+    def _sync_in(self, cr, uuid, values=None):
         env = api.Environment(cr, self.admin_id, {})
-        return SyncEngine(env).sync("browser-1", [make_change("create", values={"name": self.name}, uuid=uuid)])
+        return SyncEngine(env).sync(
+            "browser-1", [make_change("create", values=values or {"name": self.name}, uuid=uuid)])
 
     @mute_logger("odoo.sql_db", "odoo.service.model")
     def test_request_overtaken_by_a_concurrent_one_is_run_again_as_a_replay(self):
@@ -124,8 +125,11 @@ class TestSyncConcurrentRequests(SyncCase):
             cr.execute("SELECT count(*) FROM res_partner WHERE name = %s", [self.name])
             self.assertEqual(cr.fetchone()[0], 1)
 
-    @mute_logger("odoo.sql_db")
-    def test_request_waiting_on_a_concurrent_one_fails_then_reruns_as_a_replay(self):
+    def _run_while_a_concurrent_request_waits(self):
+        """Runs the sync of ``self.name`` in two transactions: the second, in a
+        thread, waits for the first; once the first commits, the second must
+        fail and, run again as Odoo's retrying() does, answer a replay.
+        Returns both answers."""
         outcome = {}
         with self.registry.cursor() as first_cr, self.registry.cursor() as second_cr:
             # made here: a cursor's first environment takes the registry lock,
@@ -155,3 +159,16 @@ class TestSyncConcurrentRequests(SyncCase):
         with self.registry.cursor() as cr:
             cr.execute("SELECT count(*) FROM res_partner WHERE name = %s", [self.name])
             self.assertEqual(cr.fetchone()[0], 1)
+        return first, second
+
+    @mute_logger("odoo.sql_db")
+    def test_request_waiting_on_a_concurrent_one_fails_then_reruns_as_a_replay(self):
+        self._run_while_a_concurrent_request_waits()
+
+    @mute_logger("odoo.sql_db")
+    def test_concurrent_resends_of_a_rejected_change_apply_it_once(self):
+        with self.registry.cursor() as cr:
+            rejected = self._sync_in(cr, self.name, {"name": self.name, "shoe_size": 44})
+        self.assertEqual(rejected[0]["error"]["code"], "bad_request")
+        first, _second = self._run_while_a_concurrent_request_waits()
+        self.assertApplied(first[0])

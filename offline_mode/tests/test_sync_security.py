@@ -43,6 +43,17 @@ class TestSyncAppliesUserRights(SyncCase):
         self.assertRejected(result, "access_denied")
         self.assertNotIn("conflicts", result)
 
+    def test_conflict_check_does_not_reveal_a_record_an_earlier_change_made_unreadable(self):
+        partner = self.env["res.partner"].create({"name": "Moving away", "function": "Buyer"})
+        partner.with_user(self.colleague).function = "Chief buyer"
+        moved, checked = self.sync(
+            make_change("write", partner.id, {"company_id": self.other_company.id}),
+            make_change("write", partner.id, {"function": "Purchaser"}, original={"function": "Buyer"}),
+        )
+        self.assertApplied(moved)
+        self.assertRejected(checked, "access_denied")
+        self.assertNotIn("conflicts", checked)
+
     def test_the_ledger_cannot_be_changed_through_a_sync(self):
         change = make_change("write", self.partner.id, {"function": "Purchaser"})
         self.sync_one(change)
