@@ -44,11 +44,8 @@ import logging
 import time
 from collections import Counter, defaultdict
 
-import psycopg2
-
 from odoo import fields
-from odoo.exceptions import AccessError, MissingError, RedirectWarning, UserError
-from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, _as_validation_error
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from .change import (
     ARCHIVE,
@@ -66,7 +63,6 @@ from .change import (
 )
 from .conflicts import find_conflicts
 from .errors import (
-    ACCESS_DENIED,
     APPLIED,
     BAD_REQUEST,
     CONFLICT,
@@ -77,6 +73,7 @@ from .errors import (
     VALIDATION,
     ChangeRejected,
     IsolationNeeded,
+    guarded,
     translate,
 )
 from .ledger import BatchLedger, Entry, Outcome, uuids_named
@@ -378,25 +375,7 @@ class _Batch(BatchLedger):
 
     def _guard(self, operation):
         """Runs ``operation``, turning what it raises into a rejection of the change."""
-        try:
-            return operation()
-        except (ChangeRejected, IsolationNeeded):
-            raise
-        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-            raise  # Odoo runs the whole request again
-        except MissingError as error:
-            raise ChangeRejected(MISSING_RECORD, error.args[0]) from error
-        except AccessError as error:
-            raise ChangeRejected(ACCESS_DENIED, error.args[0]) from error
-        except (UserError, RedirectWarning) as error:
-            raise ChangeRejected(VALIDATION, error.args[0]) from error
-        except psycopg2.IntegrityError as error:
-            raise ChangeRejected(VALIDATION, _as_validation_error(self.env, error).args[0]) from error
-        except Exception as error:
-            _logger.exception("offline sync: unexpected error while applying a change of user %s", self.env.uid)
-            raise ChangeRejected(VALIDATION, self.env._(
-                "The server could not apply this change because of an unexpected error; "
-                "your administrator will find the details in the server log.")) from error
+        return guarded(self.env, operation)
 
     def _record_if_possible(self, entry_and_row):
         """Records a change refused because its ledger row was: without its

@@ -1,5 +1,14 @@
-"""Outcomes and error codes of the sync contract, and the exceptions that carry them."""
+"""Outcomes and error codes of the sync contract, the exceptions that carry them, and
+how an error raised while applying a change becomes that change's rejection."""
+import logging
+
+import psycopg2
+
+from odoo.exceptions import AccessError, MissingError, RedirectWarning, UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY, _as_validation_error
 from odoo.tools.translate import LazyGettext
+
+_logger = logging.getLogger(__name__)
 
 APPLIED = "applied"
 CONFLICT = "conflict"
@@ -49,3 +58,27 @@ class BatchRefused(Exception):
 class IsolationNeeded(Exception):
     """Internal to the engine: a change failed while the batch ran in one
     savepoint, so the batch is run again, each change isolated."""
+
+
+def guarded(env, operation):
+    """Runs ``operation`` for a change of the user of ``env``, turning what it raises into a
+    rejection of that change; a concurrency error goes up (Odoo runs the whole request again)."""
+    try:
+        return operation()
+    except (ChangeRejected, IsolationNeeded):
+        raise
+    except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+        raise
+    except MissingError as error:
+        raise ChangeRejected(MISSING_RECORD, error.args[0]) from error
+    except AccessError as error:
+        raise ChangeRejected(ACCESS_DENIED, error.args[0]) from error
+    except (UserError, RedirectWarning) as error:
+        raise ChangeRejected(VALIDATION, error.args[0]) from error
+    except psycopg2.IntegrityError as error:
+        raise ChangeRejected(VALIDATION, _as_validation_error(env, error).args[0]) from error
+    except Exception as error:
+        _logger.exception("offline sync: unexpected error while applying a change of user %s", env.uid)
+        raise ChangeRejected(VALIDATION, env._(
+            "The server could not apply this change because of an unexpected error; "
+            "your administrator will find the details in the server log.")) from error
