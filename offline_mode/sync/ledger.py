@@ -16,7 +16,7 @@ from dataclasses import field as dataclass_field
 
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
-from .change import VIRTUAL_PREFIX, recorded_fields, uuid_of, virtual_uuid
+from .change import recorded_fields, uuid_of, virtual_uuid
 from .errors import CONFLICT, REJECTED, IsolationNeeded
 
 
@@ -135,12 +135,10 @@ def uuids_named(payloads):
             pending.extend((payload.get("res_id"), payload.get("values"), payload.get("original")))
     while pending:
         value = pending.pop()
-        if isinstance(value, str):
-            # most texts are no reference: only those with the prefix are looked at
-            if value.startswith(VIRTUAL_PREFIX) and (uuid := virtual_uuid(value)):
-                uuids.add(uuid)
-        elif isinstance(value, dict):
+        if isinstance(value, dict):
             pending.extend(value.values())
         elif isinstance(value, list):
             pending.extend(value)
+        elif uuid := virtual_uuid(value):
+            uuids.add(uuid)
     return uuids

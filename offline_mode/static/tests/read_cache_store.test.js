@@ -306,8 +306,11 @@ test("answers used since stored go in the order of their last use", async () => 
 });
 
 test("a read cache of the previous schema is kept, in the order of last use", async () => {
-    const name = `offline_mode_test_v2_${Date.now()}`;
-    const previous = new BrowserDatabase(name, { upgrades: READ_CACHE_UPGRADES.slice(0, 2) });
+    // The store opens its database at first use: until then, the previous release writes it.
+    const store = makeStore();
+    const previous = new BrowserDatabase(store.name, {
+        upgrades: READ_CACHE_UPGRADES.slice(0, 2),
+    });
     await previous.transaction(
         ["read_entries", "read_payloads", "read_usage"],
         "readwrite",
@@ -327,7 +330,6 @@ test("a read cache of the previous schema is kept, in the order of last use", as
         }
     );
     await previous.close();
-    const store = storeOfItsOwn(() => new ReadCacheStore(name));
     expect(await store.getJson("old")).toBe('"old"');
     expect(await storedKeys(store)).toEqual(["old", "recent", "used"]);
     expect(await store.keysWithTag("t:used", 10)).toEqual(["used"]);
